@@ -43,9 +43,15 @@ extern "C" {
 
 #define WP_ABI_MAJOR 1
 #define WP_ABI_MINOR 0
-#define WP_ABI_VERSION (((uint32_t)WP_ABI_MAJOR << 16) | (uint32_t)WP_ABI_MINOR)
-#define WP_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
-#define WP_ABI_VERSION_MINOR(v) ((uint32_t)(v)&0xFFFFu)
+/* C++ users compile with -Wold-style-cast -Werror, so the casts in these macros are spelled per language. */
+#ifdef __cplusplus
+#define WP_ABI_U32_(x) static_cast<uint32_t>(x)
+#else
+#define WP_ABI_U32_(x) ((uint32_t)(x))
+#endif
+#define WP_ABI_VERSION ((WP_ABI_U32_(WP_ABI_MAJOR) << 16) | WP_ABI_U32_(WP_ABI_MINOR))
+#define WP_ABI_VERSION_MAJOR(v) (WP_ABI_U32_(v) >> 16)
+#define WP_ABI_VERSION_MINOR(v) (WP_ABI_U32_(v) & 0xFFFFu)
 
 #if defined(_WIN32)
 #define WP_EXPORT __declspec(dllexport)
