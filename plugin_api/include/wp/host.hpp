@@ -42,9 +42,9 @@ struct ActionInfo {
 /// A loaded plugin module.  Always held by shared_ptr: every Instance keeps its module mapped.
 class Module {
 public:
-    /// Size of the ABI 1.0 prefix of wp_plugin: a plugin table shorter than this is refused.
-    static constexpr std::size_t kPluginV1Size =
-        offsetof(wp_plugin, acquire_credentials) + sizeof(void (*)());
+    /// The shortest table accepted: descriptor plus the required create/destroy hooks.  The hooks after
+    /// them are optional: a table that ends before one reads as NULL there (WP_E_UNSUPPORTED).
+    static constexpr std::size_t kRequiredPrefixSize = offsetof(wp_plugin, destroy) + sizeof(void (*)());
     /// The fields every major version keeps in place: struct_size, abi_version, id.
     static constexpr std::size_t kFrozenPrefixSize = offsetof(wp_plugin, id) + sizeof(const char*);
 
@@ -84,7 +84,7 @@ public:
     Module& operator=(const Module&) = delete;
 
     /// The plugin's table copied into a zero-filled one of this host's size (hooks an older plugin lacks
-    /// are NULL: the Instance answers WP_E_UNSUPPORTED for them).
+    /// are NULL: the Instance answers WP_E_UNSUPPORTED for them).  struct_size stays the plugin's own.
     const wp_plugin& table() const noexcept { return _table; }
     std::string id() const { return text(_table.id); }
     std::string displayName() const { return text(_table.display_name); }
@@ -160,12 +160,12 @@ private:
                         "plugin '" + pluginId + "' speaks ABI " + versionText(table->abi_version) +
                             ", this host speaks " + std::to_string(WP_ABI_MAJOR) + ".x",
                         "Use a build of the plugin for ABI " + std::to_string(WP_ABI_MAJOR) + ".x.");
-        if (table->struct_size < kPluginV1Size)
+        if (table->struct_size < kRequiredPrefixSize)
             throw Error(WP_E_INCOMPATIBLE, "abi.table_too_small",
                         "plugin '" + pluginId + "' returned a table of " +
                             std::to_string(table->struct_size) + " bytes, ABI " +
                             std::to_string(WP_ABI_MAJOR) + ".0 needs at least " +
-                            std::to_string(kPluginV1Size));
+                            std::to_string(kRequiredPrefixSize));
         _table = wp_plugin{};
         std::memcpy(&_table, table, table->struct_size < sizeof _table ? table->struct_size : sizeof _table);
         if (_table.create == nullptr || _table.destroy == nullptr)
