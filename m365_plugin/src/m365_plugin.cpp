@@ -1,0 +1,122 @@
+// The Microsoft 365 workload plugin: one instance per tenant. configure (setup, plan, remove), validate and
+// acquire-credentials; everything else lives in m365_core.
+#include "app_credential.h"
+#include "remove.h"
+#include "settings.h"
+#include "setup.h"
+#include "validate.h"
+
+#include <wp/plugin.hpp>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace m365 {
+
+class M365Plugin final : public wp::Plugin {
+public:
+    M365Plugin(const wp::Host& host, std::string_view instanceId)
+        : wp::Plugin(host), _instanceId(instanceId) {}
+
+    void configure(const wp::Call& call, std::string_view action, std::string_view settingsJson) override {
+        ActionContext context{host(), call, _instanceId};
+        // Whatever the action changes, later acquires re-read the configuration.
+        struct Reset {
+            M365Plugin& plugin;
+            ~Reset() { plugin._credential.store(nullptr); }
+        } reset{*this};
+        if (action == "setup")
+            runSetup(context, parseSetupSettings(settingsJson, _instanceId));
+        else if (action == "plan")
+            runPlan(context, parseSetupSettings(settingsJson, _instanceId));
+        else if (action == "remove")
+            runRemove(context, parseRemoveSettings(settingsJson));
+        else
+            throw wp::Error(WP_E_UNSUPPORTED, "configure.unknown_action",
+                            "The m365 plugin has no action '" + std::string(action) + "'.");
+    }
+
+    void validate(const wp::Call& call, std::string_view optionsJson) override {
+        runValidate(ActionContext{host(), call, _instanceId}, parseValidateOptions(optionsJson));
+    }
+
+    // Thread-safe: the credential is an immutable snapshot behind an atomic pointer; its token cache is
+    // lock-free for cached tokens and single-flight for fetches.
+    void acquireCredentials(const wp::Call& call, std::string_view resource, uint32_t flags) override {
+        bool bypass = (flags & WP_ACQUIRE_BYPASS_CACHE) != 0;
+        auto credential = currentCredential();
+        auto scope = credential->scopeFor(resource);
+        try {
+            deliver(call, credential->token(scope, &call, bypass), scope);
+        } catch (const wp::Error& e) {
+            // Another process may have rotated the certificate: re-read the store and retry once.
+            if (!keyRejected(e))
+                throw;
+            auto fresh = reloadIfChanged(credential);
+            if (!fresh)
+                throw;
+            deliver(call, fresh->token(scope, &call, bypass), scope);
+        }
+    }
+
+private:
+    static void deliver(const wp::Call& call, const TokenLease& lease, const std::string& scope) {
+        call.credential(lease->tokenType, lease->token.view(), lease->expiresAt, scope);
+    }
+
+    std::shared_ptr<AppCredential> currentCredential() {
+        if (auto credential = _credential.load())
+            return credential;
+        std::lock_guard<std::mutex> lock(_loadMutex);
+        if (auto credential = _credential.load())
+            return credential;
+        auto loaded = AppCredential::load(host());
+        _credential.store(loaded);
+        return loaded;
+    }
+
+    /// The stored credential if it differs from `stale` (by certificate), else null.
+    std::shared_ptr<AppCredential> reloadIfChanged(const std::shared_ptr<AppCredential>& stale) {
+        std::lock_guard<std::mutex> lock(_loadMutex);
+        auto current = _credential.load();
+        if (current && current != stale)
+            return current; // another thread already reloaded
+        auto loaded = AppCredential::load(host());
+        if (loaded->record().certificate.thumbprintSha1 == stale->record().certificate.thumbprintSha1)
+            return nullptr;
+        _credential.store(loaded);
+        return loaded;
+    }
+
+    std::string _instanceId;
+    std::atomic<std::shared_ptr<AppCredential>> _credential;
+    std::mutex _loadMutex; ///< only for (re)loading the credential from the stores
+};
+
+} // namespace m365
+
+namespace {
+const wp_action kActions[] = {
+    {"setup",
+     "Sign in an administrator, create the least-privilege backup application with a certificate, grant and "
+     "verify its permissions",
+     WP_ACTION_INTERACTIVE},
+    {"plan",
+     "Show what setup would create (application, permissions, certificate, endpoints, admin roles); "
+     "changes nothing",
+     WP_ACTION_READ_ONLY},
+    {"remove",
+     "Delete the application from the tenant (administrator sign-in) and forget the instance; "
+     "local_only=true "
+     "only forgets",
+     WP_ACTION_INTERACTIVE},
+};
+} // namespace
+
+WP_DEFINE_PLUGIN(
+    m365::M365Plugin, "m365", "Microsoft 365", "0.1.0",
+    "Exchange Online, OneDrive, SharePoint and Teams through a least-privilege Entra application "
+    "with a certificate",
+    kActions)

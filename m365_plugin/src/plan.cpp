@@ -1,0 +1,86 @@
+// configure --action plan: what setup would do, as events and log lines; reads and writes nothing
+// remote or local.
+#include "setup.h"
+
+#include "json_util.h"
+#include "permission_manifest.h"
+#include "progress.h"
+
+#include <set>
+
+namespace m365 {
+
+void runPlan(const ActionContext& context, const SetupSettings& settings) {
+    const auto& manifest = PermissionManifest::builtIn();
+    Progress progress(context.host, context.call);
+    auto permissions = manifest.required(settings.workloads, settings.includeRestore);
+    const auto& cloud = settings.connection.cloud;
+
+    Poco::JSON::Object::Ptr plan = new Poco::JSON::Object;
+    plan->set("event", "plan");
+    plan->set("action", "setup");
+    Poco::JSON::Object::Ptr application = new Poco::JSON::Object;
+    application->set("display_name", settings.appName);
+    application->set("sign_in_audience", "AzureADMyOrg");
+    application->set("service_principal", true);
+    plan->set("application", application);
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    std::set<std::string> resources;
+    for (const auto& permission : permissions) {
+        const auto& resource = manifest.resource(permission.resource);
+        resources.insert(permission.resource);
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
+        entry->set("name", permission.name);
+        entry->set("resource", resource.displayName);
+        entry->set("resource_app_id", resource.appId);
+        entry->set("app_role_id", permission.expectedId);
+        entry->set("workloads", json::toArray(permission.workloads));
+        entry->set("why", permission.why);
+        list->add(entry);
+        progress.info("grant " + permission.name + " on " + resource.displayName + ": " + permission.why);
+    }
+    plan->set("permissions", list);
+    Poco::JSON::Object::Ptr certificate = new Poco::JSON::Object;
+    certificate->set("algorithm", "RSA");
+    certificate->set("key_bits", settings.keyBits);
+    certificate->set("signature", "sha256WithRSAEncryption");
+    certificate->set("validity_days", settings.validityDays);
+    certificate->set("subject", "CN=m365-plugin-" + context.instanceId);
+    certificate->set("assertion", assertionProfileName(settings.assertion));
+    plan->set("certificate", certificate);
+    Poco::JSON::Object::Ptr endpoints = new Poco::JSON::Object;
+    endpoints->set("cloud", cloud.name);
+    endpoints->set("authority", cloud.authorityFor(settings.connection.tenant));
+    endpoints->set("graph", cloud.graphBase());
+    endpoints->set("graph_resource", cloud.graphResource);
+    endpoints->set("exchange_resource", cloud.exchangeResource);
+    endpoints->set("sharepoint_host", settings.sharepointHost.empty() ? "<tenant>." + cloud.sharepointDomain +
+                                                                            " (discovered from the tenant)"
+                                                                      : settings.sharepointHost);
+    plan->set("endpoints", endpoints);
+    // The directory roles the signing-in administrator needs (any one of each list).
+    Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
+    Poco::JSON::Object::Ptr create = new Poco::JSON::Object;
+    create->set("to", "create the application");
+    create->set("any_of", json::toArray(manifest.creatingRoles()));
+    roles->add(create);
+    for (const auto& key : resources) {
+        const auto& resource = manifest.resource(key);
+        Poco::JSON::Object::Ptr grant = new Poco::JSON::Object;
+        grant->set("to", "grant " + resource.displayName + " application permissions");
+        grant->set("any_of", json::toArray(resource.grantingRoles));
+        roles->add(grant);
+    }
+    plan->set("required_directory_roles", roles);
+    Poco::JSON::Array::Ptr scopes = new Poco::JSON::Array;
+    for (const auto& scope : manifest.adminScopes())
+        scopes->add(cloud.graphResource + "/" + scope);
+    plan->set("admin_sign_in_scopes", scopes);
+    progress.info("setup would create application '" + settings.appName + "' with " +
+                  std::to_string(permissions.size()) + " permission(s) and a " +
+                  std::to_string(settings.keyBits) + "-bit certificate valid " +
+                  std::to_string(settings.validityDays) + " days; nothing was changed");
+    context.call.event(json::stringify(plan));
+}
+
+} // namespace m365

@@ -1,0 +1,25 @@
+// Undo: deletes what the journal says an operation created in the tenant, removes the secret it wrote,
+// then clears the journal. The same code rolls back a failed or cancelled setup and cleans up after a
+// host that was killed mid-way (found by the next configure or remove of the instance).
+#pragma once
+
+#include "graph_client.h"
+#include "journal.h"
+#include "progress.h"
+
+#include <wp/plugin.hpp>
+
+namespace m365 {
+
+/// Deletes the journal's application (found by its marker tag when the create's answer was lost), its
+/// service principal, and the run's secret unless the committed instance record uses it; then finishes
+/// the journal. Throws (leaving the journal in place for a later attempt) if the tenant cannot be cleaned.
+/// `graph` should not be cancellable: an undo that stops half-way helps nobody.
+void undoJournaled(GraphClient& graph, Journal& journal, const wp::Host& host, Progress& progress);
+
+/// If an interrupted operation left a journal, cleans it up with the signed-in admin's Graph access.
+/// Throws wp::Error(WP_E_CONFLICT, "journal.other_tenant") if the journal belongs to another tenant.
+void recoverInterrupted(GraphClient& graph, const std::string& signedInTenantId, const wp::Host& host,
+                        Progress& progress);
+
+} // namespace m365

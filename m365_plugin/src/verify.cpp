@@ -1,0 +1,105 @@
+#include "verify.h"
+
+#include "entra_error.h"
+#include "jwt.h"
+
+#include <wp/plugin.hpp>
+
+#include <algorithm>
+
+namespace m365 {
+
+namespace {
+
+/// Token-endpoint errors that a just-created application or key produces until it has replicated.
+bool replicationSymptom(const wp::Error& error) {
+    static const char* const codes[] = {"aad.AADSTS700016",  "aad.AADSTS7000215",  "aad.AADSTS700027",
+                                        "aad.AADSTS7000112", "aad.invalid_client", "aad.unauthorized_client"};
+    if (error.status() == WP_E_UNAVAILABLE)
+        return true;
+    return std::any_of(std::begin(codes), std::end(codes),
+                       [&](const char* code) { return error.code() == code; });
+}
+
+std::chrono::milliseconds backoff(int attempt) {
+    return std::chrono::milliseconds(std::min(250LL << std::min(attempt, 5), 8'000LL));
+}
+
+} // namespace
+
+std::set<std::string> tokenRoles(const AccessToken& token) {
+    auto claims = decodeJwtUnverified(token.token.view());
+    auto roles = claims.strings("roles");
+    return {roles.begin(), roles.end()};
+}
+
+std::vector<std::string> missingRoles(const std::set<std::string>& expected,
+                                      const std::set<std::string>& actual) {
+    std::vector<std::string> missing;
+    std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                        std::back_inserter(missing));
+    return missing;
+}
+
+void verifyCredential(const ConfidentialClient& client, const std::vector<VerifyTarget>& targets,
+                      std::chrono::milliseconds budget, Progress& progress) {
+    const auto& call = progress.call();
+    auto started = std::chrono::steady_clock::now();
+    std::map<std::string, std::vector<std::string>> missing; // resource -> permissions not yet in the token
+    std::optional<wp::Error> lastError;
+    std::vector<const VerifyTarget*> pending;
+    for (const auto& target : targets)
+        pending.push_back(&target);
+
+    for (int attempt = 0; !pending.empty(); ++attempt) {
+        std::vector<const VerifyTarget*> next;
+        for (const auto* target : pending) {
+            try {
+                auto token = client.acquire(target->scope, &call);
+                auto absent = missingRoles(target->roles, tokenRoles(token));
+                if (absent.empty()) {
+                    missing.erase(target->resource);
+                    progress.debug("token for " + target->resource + " carries all " +
+                                   std::to_string(target->roles.size()) + " role(s)");
+                    continue;
+                }
+                missing[target->resource] = absent;
+                lastError.reset();
+            } catch (const wp::Error& e) {
+                if (e.status() == WP_E_CANCELLED || !replicationSymptom(e))
+                    throw;
+                lastError.emplace(e);
+            }
+            next.push_back(target);
+        }
+        pending = next;
+        if (pending.empty())
+            return;
+        auto wait = backoff(attempt);
+        auto elapsed =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        if (elapsed + wait > budget)
+            break;
+        std::string what = lastError ? "the new credential is not accepted yet (" + lastError->code() + ")"
+                                     : "granted roles are not in the token yet";
+        progress.waiting(what, wait);
+        if (!call.waitFor(wait))
+            call.throwIfCancelled();
+    }
+    if (lastError && missing.empty())
+        throw wp::Error(lastError->status(), lastError->code(),
+                        std::string("The new credential was still rejected after waiting for replication: ") +
+                            lastError->what(),
+                        "Run setup again later; directory replication can take minutes.");
+    std::string report;
+    for (const auto& [resource, names] : missing) {
+        for (const auto& name : names)
+            report += (report.empty() ? "" : ", ") + name + " (" + resource + ")";
+    }
+    throw wp::Error(
+        WP_E_TIMEOUT, "verify.roles_missing",
+        "Granted permissions did not appear in the application's token in time: " + report + ".",
+        "Run setup again later (replication can take minutes), or check the grants in the portal.");
+}
+
+} // namespace m365
