@@ -55,8 +55,17 @@ TEST_CASE("two processes each increment one counter 500 times: the result is exa
     ScratchDir dir;
     { InstanceStores create(dir, "default"); } // schema exists before the race starts
 
-    auto worker = [&dir] {
+    // Both children open their store, then wait at a barrier (a pipe the parent closes) so that their
+    // 500 increments really overlap instead of running one after the other.
+    int barrier[2];
+    REQUIRE(::pipe(barrier) == 0);
+    auto worker = [&dir, &barrier] {
+        ::close(barrier[1]);
         InstanceStores stores(dir, "default");
+        char byte;
+        if (::read(barrier[0], &byte, 1) != 0) {
+            return 2;
+        }
         for (int i = 0; i < 500; ++i) {
             if (!incrementCounter(stores.config, "counter")) {
                 return 1;
@@ -66,6 +75,8 @@ TEST_CASE("two processes each increment one counter 500 times: the result is exa
     };
     pid_t first = spawnChild(worker);
     pid_t second = spawnChild(worker);
+    ::close(barrier[0]);
+    ::close(barrier[1]); // go
     REQUIRE(first > 0);
     REQUIRE(second > 0);
     CHECK(waitExitCode(first) == 0);

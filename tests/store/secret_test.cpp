@@ -132,7 +132,11 @@ TEST_CASE("a ciphertext copied to another key, instance or revision is rejected"
         rawUpdateBlob(db, UpdateSecret + "'b'", sealedA);
         CHECK(stores.secrets.get("b").code == "store.secret_tampered");
     }
-    SUBCASE("to the same key of another instance") {
+    SUBCASE("to the same key of another instance, together with its revision") {
+        rawExecute(db,
+                   "UPDATE entries SET revision = (SELECT revision FROM entries WHERE kind = 'secret' AND "
+                   "instance = 'default' AND key = 'a') WHERE kind = 'secret' AND instance = 'other' AND "
+                   "key = 'a'");
         rawUpdateBlob(
             db, "UPDATE entries SET value = ?1 WHERE kind = 'secret' AND instance = 'other' AND key = 'a'",
             sealedA);
