@@ -96,7 +96,8 @@ inline void copyTruncated(char* target, std::size_t capacity, std::string_view t
         while (length > 0 && (static_cast<unsigned char>(text[length]) & 0xC0u) == 0x80u)
             --length;
     }
-    std::memcpy(target, text.data(), length);
+    if (length > 0) // an empty string_view may have a NULL data()
+        std::memcpy(target, text.data(), length);
     target[length] = '\0';
 }
 
@@ -135,7 +136,8 @@ class CString {
 public:
     explicit CString(std::string_view text) {
         if (text.size() < sizeof _small) {
-            std::memcpy(_small, text.data(), text.size());
+            if (!text.empty())
+                std::memcpy(_small, text.data(), text.size());
             _small[text.size()] = '\0';
             _ptr = _small;
         } else {
