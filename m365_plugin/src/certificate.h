@@ -3,6 +3,7 @@
 // key that signs client assertions (PS256 / RS256) from many threads at once.
 #pragma once
 
+#include "encoding.h"
 #include "secret_buffer.h"
 
 #include <cstdint>
@@ -79,9 +80,5 @@ private:
 
 /// True if the certificate (PEM) carries the public half of the key.
 bool keyMatchesCertificate(const SigningKey& key, std::string_view certificatePem);
-
-/// Hex (upper case) of bytes; base64 standard without line breaks.
-std::string toHexUpper(const unsigned char* data, std::size_t size);
-std::string base64Standard(const unsigned char* data, std::size_t size);
 
 } // namespace m365

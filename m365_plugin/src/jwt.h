@@ -5,6 +5,7 @@
 #pragma once
 
 #include "certificate.h"
+#include "encoding.h"
 #include "secret_buffer.h"
 
 #include <Poco/JSON/Object.h>
@@ -18,12 +19,6 @@
 #include <vector>
 
 namespace m365 {
-
-/// base64url without padding (RFC 7515 section 2), and its inverse (accepts missing padding, rejects
-/// characters outside the alphabet with wp::Error(WP_E_INVALID_ARGUMENT, "jwt.bad_base64url")).
-std::string base64UrlEncode(std::string_view bytes);
-void base64UrlEncodeAppend(const unsigned char* data, std::size_t size, std::string& out);
-std::string base64UrlDecode(std::string_view text);
 
 /// A random version-4 GUID, lower case ("6f9619ff-8b86-4011-b42d-00cf4fc964ff"), from the OpenSSL DRBG.
 std::string randomGuid();

@@ -45,6 +45,8 @@ public:
 
 private:
     friend class TokenCache;
+    static TokenLease fromShared(std::shared_ptr<const AccessToken> token) noexcept;
+    static TokenLease fromHazard(const AccessToken* token, std::atomic<const void*>* hazard) noexcept;
     void release() noexcept;
 
     const AccessToken* _token = nullptr;
@@ -78,16 +80,20 @@ public:
     /// Requests sent through the fetcher so far (for tests and stats).
     uint64_t fetchCount() const noexcept { return _fetches.load(std::memory_order_relaxed); }
 
+private:
+    struct Entry;
+    struct Flight;
     struct Slot;
 
-private:
+    static TokenLease leaseOf(std::shared_ptr<const Entry> entry);
     Slot* findSlot(std::string_view scope) const noexcept;
     Slot& slotFor(std::string_view scope);
-    TokenLease fetchShared(Slot& slot, const wp::Call* call);
+    std::shared_ptr<const Entry> makeEntry(AccessToken token) const;
+    TokenLease fetchShared(Slot& slot, const wp::Call* call, bool refreshingAhead);
     TokenLease fetchOwn(Slot& slot, const wp::Call* call);
-    bool tryRefreshAhead(Slot& slot, const wp::Call* call);
-    std::shared_ptr<const AccessToken> fetchAndPublish(Slot& slot, const wp::Call* call);
-    void publish(Slot& slot, std::shared_ptr<const AccessToken> token, uint64_t generation);
+    TokenLease refreshAhead(Slot& slot, const wp::Call* call);
+    void publish(Slot& slot, std::shared_ptr<const Entry> entry); ///< slot.mutex held
+    void reclaim(Slot& slot);                                     ///< slot.mutex held
     int64_t now() const;
 
     Fetcher _fetcher;

@@ -1,0 +1,262 @@
+// http_transport.cpp -- PocoHttpTransport: HTTPS over Poco NetSSL with the plugin's own TLS policy.
+//
+// TLS policy: a Context owned by this object (Poco's SSLManager defaults are never used), VERIFY_STRICT,
+// TLS 1.2 minimum, system CA store plus an optional CA file, and Poco's host name check after the
+// handshake (strict mode checks loopback names too).  The certificate verification callback is our
+// own: it records why verification failed (for a message naming the certificate and its issuer) and
+// never overrides OpenSSL's verdict, so a process-wide "accept all" handler someone registered with
+// Poco's SSLManager cannot weaken it.
+#include "http_transport.h"
+
+#include "proxy_environment.h"
+#include "transport_errors.h"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLManager.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <map>
+#include <mutex>
+
+namespace m365 {
+
+namespace {
+
+using Poco::Net::HTTPSClientSession;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::milliseconds kCancelSlice{250};
+
+int verifyCallback(int preverifyOk, X509_STORE_CTX* store) {
+    if (preverifyOk == 0) {
+        X509* certificate = X509_STORE_CTX_get_current_cert(store);
+        char subject[256] = "?";
+        char issuer[256] = "?";
+        if (certificate != nullptr) {
+            X509_NAME_oneline(X509_get_subject_name(certificate), subject, sizeof subject);
+            X509_NAME_oneline(X509_get_issuer_name(certificate), issuer, sizeof issuer);
+        }
+        int error = X509_STORE_CTX_get_error(store);
+        recordVerifyFailure(std::string(X509_verify_cert_error_string(error)) + " (certificate '" + subject +
+                            "', issued by '" + issuer + "')");
+    }
+    return preverifyOk;
+}
+
+Poco::Net::Context::Ptr makeContext(const TransportOptions& options) {
+    Poco::Net::Context::Params params;
+    params.caLocation = options.caFile;
+    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+    params.verificationDepth = 9;
+    params.loadDefaultCAs = options.useSystemCAs;
+    params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:@STRENGTH";
+    Poco::Net::Context::Ptr context;
+    try {
+        context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    } catch (const Poco::Exception& e) {
+        throw wp::Error(WP_E_INVALID_CONFIG, "net.ca_file_unreadable",
+                        "the CA file '" + options.caFile + "' could not be loaded: " + e.displayText(),
+                        "Check the ca_file setting: a PEM file with the CA certificate(s).");
+    }
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    context->enableSessionCache(true); // resumes TLS sessions when a keep-alive connection was closed
+    SSL_CTX_set_verify(context->sslContext(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                       verifyCallback);
+    return context;
+}
+
+bool retrySafe(const HttpRequest& request) {
+    return request.idempotent || request.method == "GET" || request.method == "HEAD" ||
+           request.method == "PUT" || request.method == "DELETE";
+}
+
+[[noreturn]] void throwCancelled() {
+    throw wp::Error(WP_E_CANCELLED, "call.cancelled", "the operation was cancelled");
+}
+
+} // namespace
+
+struct PocoHttpTransport::Impl {
+    TransportOptions options;
+    Poco::Net::Context::Ptr context;
+    EnvironmentProxy environmentProxy;
+    std::mutex mutex;
+    std::map<std::string, std::vector<std::unique_ptr<HTTPSClientSession>>> idle; ///< by "host:port"
+
+    std::unique_ptr<HTTPSClientSession> takeSession(const UrlParts& url, bool& reused) {
+        std::string key = url.host + ":" + std::to_string(url.port);
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            auto found = idle.find(key);
+            if (found != idle.end() && !found->second.empty()) {
+                auto session = std::move(found->second.back());
+                found->second.pop_back();
+                reused = true;
+                return session;
+            }
+        }
+        reused = false;
+        auto session = std::make_unique<HTTPSClientSession>(url.host, url.port, context);
+        Poco::Net::HTTPClientSession::ProxyConfig proxy; // empty: overrides any process-wide proxy config
+        if (!options.proxy.host.empty()) {
+            proxy.host = options.proxy.host;
+            proxy.port = options.proxy.port;
+            proxy.username = options.proxy.username;
+            proxy.password = options.proxy.password;
+        } else if (options.proxyFromEnvironment && environmentProxy.appliesTo(url.host)) {
+            proxy.host = environmentProxy.proxy.host;
+            proxy.port = environmentProxy.proxy.port;
+            proxy.username = environmentProxy.proxy.username;
+            proxy.password = environmentProxy.proxy.password;
+        }
+        if (!proxy.username.empty())
+            proxy.authMethod = Poco::Net::HTTPClientSession::PROXY_AUTH_HTTP_BASIC;
+        session->setProxyConfig(proxy);
+        session->setKeepAlive(true);
+        auto toSpan = [](std::chrono::milliseconds ms) { return Poco::Timespan(ms.count() * 1000); };
+        session->setTimeout(toSpan(options.connectTimeout), toSpan(options.ioTimeout),
+                            toSpan(options.ioTimeout));
+        return session;
+    }
+
+    void returnSession(const UrlParts& url, std::unique_ptr<HTTPSClientSession> session) {
+        std::string key = url.host + ":" + std::to_string(url.port);
+        std::lock_guard<std::mutex> lock(mutex);
+        auto& sessions = idle[key];
+        if (sessions.size() < options.maxIdleConnectionsPerHost)
+            sessions.push_back(std::move(session));
+    }
+
+    /// Waits (in cancellable slices) until the server starts answering or the read timeout passes.
+    void awaitAnswer(HTTPSClientSession& session, const wp::Call* call, const UrlParts& url) {
+        auto deadline = Clock::now() + options.readTimeout;
+        for (;;) {
+            if (call != nullptr && call->cancelled())
+                throwCancelled();
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left.count() <= 0)
+                throw wp::Error(WP_E_UNAVAILABLE, "net.timeout",
+                                "no answer from " + url.host + ":" + std::to_string(url.port) + " within " +
+                                    std::to_string(options.readTimeout.count() / 1000) + " s",
+                                "Check the network and the service status; the request can be retried.");
+            auto slice = std::min(left, kCancelSlice);
+            if (session.socket().poll(Poco::Timespan(slice.count() * 1000),
+                                      Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
+                return;
+        }
+    }
+
+    HttpResponse exchange(HTTPSClientSession& session, const HttpRequest& request, const UrlParts& url,
+                          const wp::Call* call, bool& answered, bool& keepAlive) {
+        Poco::Net::HTTPRequest poco(request.method, url.pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);
+        for (const auto& [name, value] : request.headers.fields())
+            poco.set(name, value);
+        if (!poco.has("User-Agent"))
+            poco.set("User-Agent", options.userAgent);
+        if (!request.contentType.empty())
+            poco.setContentType(request.contentType);
+        if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+            request.method == "PATCH")
+            poco.setContentLength(static_cast<std::streamsize>(request.body.size()));
+        poco.setKeepAlive(true);
+
+        std::ostream& out = session.sendRequest(poco);
+        out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+        out.flush();
+        if (!out)
+            throw Poco::Net::ConnectionResetException("sending the request failed");
+        awaitAnswer(session, call, url);
+
+        Poco::Net::HTTPResponse answer;
+        std::istream& in = session.receiveResponse(answer);
+        answered = true;
+        HttpResponse response;
+        response.status = static_cast<int>(answer.getStatus());
+        response.reason = answer.getReason();
+        for (const auto& [name, value] : answer)
+            response.headers.add(name, value);
+        if (answer.hasContentLength() && answer.getContentLength64() > 0 &&
+            static_cast<uint64_t>(answer.getContentLength64()) > options.maxResponseBytes)
+            throwTooLarge(url, options.maxResponseBytes);
+        char buffer[16384];
+        while (in) {
+            in.read(buffer, sizeof buffer);
+            std::streamsize got = in.gcount();
+            if (got <= 0)
+                break;
+            if (response.body.size() + static_cast<std::size_t>(got) > options.maxResponseBytes)
+                throwTooLarge(url, options.maxResponseBytes);
+            response.body.append(buffer, static_cast<std::size_t>(got));
+            if (call != nullptr && call->cancelled())
+                throwCancelled();
+        }
+        if (in.bad())
+            throw Poco::Net::ConnectionResetException("reading the response failed");
+        keepAlive = answer.getKeepAlive();
+        return response;
+    }
+};
+
+PocoHttpTransport::PocoHttpTransport(TransportOptions options) : _impl(std::make_unique<Impl>()) {
+    Poco::Net::initializeSSL();
+    try {
+        _impl->options = std::move(options);
+        _impl->context = makeContext(_impl->options);
+        if (_impl->options.proxyFromEnvironment && _impl->options.proxy.host.empty())
+            _impl->environmentProxy = EnvironmentProxy::fromEnvironment();
+    } catch (...) {
+        _impl.reset();
+        Poco::Net::uninitializeSSL();
+        throw;
+    }
+}
+
+PocoHttpTransport::~PocoHttpTransport() {
+    _impl.reset(); // sessions and context first, then OpenSSL's reference count
+    Poco::Net::uninitializeSSL();
+}
+
+const TransportOptions& PocoHttpTransport::options() const noexcept {
+    return _impl->options;
+}
+
+void PocoHttpTransport::closeIdleConnections() {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    _impl->idle.clear();
+}
+
+HttpResponse PocoHttpTransport::send(const HttpRequest& request, const wp::Call* call) {
+    UrlParts url = parseUrl(request.url);
+    if (url.scheme != "https")
+        throw wp::Error(WP_E_INVALID_ARGUMENT, "net.https_required",
+                        "only https:// URLs are allowed, not " + url.scheme + "://" + url.host,
+                        "Use an https:// endpoint; plain HTTP would expose tokens.");
+    if (call != nullptr && call->cancelled())
+        throwCancelled();
+    for (int attempt = 0;; ++attempt) {
+        bool reused = false;
+        auto session = _impl->takeSession(url, reused);
+        clearVerifyFailure();
+        bool answered = false;
+        try {
+            bool keepAlive = false;
+            HttpResponse response = _impl->exchange(*session, request, url, call, answered, keepAlive);
+            if (keepAlive)
+                _impl->returnSession(url, std::move(session));
+            return response;
+        } catch (const Poco::Exception& e) {
+            // A reused keep-alive connection the server closed meanwhile fails on first use: send once more
+            // on a fresh connection, but only if the request is safe to repeat.
+            if (reused && !answered && attempt == 0 && retrySafe(request) && isStaleConnectionError(e))
+                continue;
+            throw transportError(e, url, _impl->options);
+        }
+    }
+}
+
+} // namespace m365
