@@ -4,26 +4,17 @@
 #include "wphost/store_error.hpp"
 
 #include <cstddef>
-#include <cstring>
 #include <new>
 
 namespace wphost {
 namespace {
 
-void copyField(char* field, std::size_t capacity, std::string_view text) {
-    std::size_t n = std::min(text.size(), capacity - 1);
-    // Do not cut a UTF-8 sequence in half: back up to the start of the character at the cut.
-    while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0u) == 0x80u) {
-        --n;
-    }
-    std::memcpy(field, text.data(), n);
-    field[n] = '\0';
-}
+using wp::detail::fillError;
 
 template <typename Operation> wp_status guarded(wp_error* error, Operation&& operation) noexcept {
     try {
         return operation();
-    } catch (const StoreError& e) {
+    } catch (const wp::Error& e) {
         fillError(error, e.code(), e.what(), e.hint());
         return e.status();
     } catch (const std::bad_alloc&) {
@@ -137,22 +128,5 @@ wp_status storeList(void* ctx, const char* prefix, const wp_sink* keys, wp_error
 
 StoreBridge::StoreBridge(InstanceStore store)
     : _store(std::move(store)), _table{this, storeGet, storePutIf, storeRemove, storeList} {}
-
-void fillError(wp_error* error, std::string_view code, std::string_view message, std::string_view hint) {
-    if (error == nullptr) {
-        return;
-    }
-    // Fill only the fields the caller's (possibly older, smaller) record has room for.
-    std::size_t size = error->struct_size;
-    if (size >= offsetof(wp_error, code) + sizeof error->code) {
-        copyField(error->code, sizeof error->code, code);
-    }
-    if (size >= offsetof(wp_error, message) + sizeof error->message) {
-        copyField(error->message, sizeof error->message, message);
-    }
-    if (size >= offsetof(wp_error, hint) + sizeof error->hint) {
-        copyField(error->hint, sizeof error->hint, hint);
-    }
-}
 
 } // namespace wphost

@@ -25,8 +25,4 @@ private:
     wp_store _table;
 };
 
-/// Copies code, message and hint into a caller-owned wp_error (truncating, NUL-terminated).
-/// Does nothing when error is NULL or its struct_size is too small for the fields.
-void fillError(wp_error* error, std::string_view code, std::string_view message, std::string_view hint = {});
-
 } // namespace wphost
