@@ -57,6 +57,8 @@ struct User {
 struct PublicClient {
     std::string appId;
     std::string displayName;
+    /// Delegated Graph permissions a "<resource>/.default" request yields (what admins consented to).
+    std::vector<std::string> defaultScopes;
 };
 
 struct KeyCredential {
