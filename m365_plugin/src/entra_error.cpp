@@ -279,24 +279,21 @@ ServiceError entraError(const HttpResponse& response, std::string_view what) {
                                 " while " + std::string(what),
                             meaning.hint, response.status, {}, {}, retryAfter);
     }
+    // The code names the AADSTS number when there is one (the most specific, and what support articles
+    // cite), else the OAuth error.  The meaning comes from the number's entry, else the error's, else
+    // the HTTP status.
     long aadsts = body->aadstsCode();
+    std::string code = aadsts != 0 ? "aad.AADSTS" + std::to_string(aadsts) : "aad." + body->error;
     std::optional<ErrorMeaning> meaning;
-    std::string code;
     for (const auto& entry : kAadsts)
-        if (entry.code == aadsts) {
+        if (entry.code == aadsts)
             meaning = entry.meaning;
-            code = "aad.AADSTS" + std::to_string(aadsts);
-        }
     if (!meaning)
         for (const auto& entry : kOAuthErrors)
-            if (body->error == entry.error) {
+            if (body->error == entry.error)
                 meaning = entry.meaning;
-                code = "aad." + body->error;
-            }
-    if (!meaning) {
+    if (!meaning)
         meaning = meaningOfHttpStatus(response.status);
-        code = aadsts != 0 ? "aad.AADSTS" + std::to_string(aadsts) : "aad." + body->error;
-    }
     if (response.status == 429 || response.status >= 500)
         meaning->status = WP_E_UNAVAILABLE; // whatever the body says, the server asked us to come back later
     std::string message = "Microsoft Entra ID refused " + std::string(what) + ": " +

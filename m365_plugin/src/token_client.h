@@ -3,6 +3,7 @@
 #pragma once
 
 #include "certificate.h"
+#include "entra_error.h"
 #include "http_transport.h"
 #include "jwt.h"
 #include "secret_buffer.h"
