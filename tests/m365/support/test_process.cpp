@@ -111,9 +111,9 @@ void TestPki::issue(const std::string& name, const std::string& subjectAltName) 
 TlsTestServer::TlsTestServer(const std::string& certFile, const std::string& keyFile,
                              const std::string& wwwDir) {
     int stdinFd = -1;
-    _pid = spawn({M365_TEST_OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", certFile, "-key", keyFile,
-                  "-WWW", "-quiet"},
-                 wwwDir, stdinFd, _stdout);
+    _pid = spawn(
+        {M365_TEST_OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", certFile, "-key", keyFile, "-WWW"},
+        wwwDir, stdinFd, _stdout);
     close(stdinFd);
     // s_server prints "ACCEPT 127.0.0.1:<port>" once it listens.
     std::string seen;
