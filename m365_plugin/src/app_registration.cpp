@@ -2,6 +2,7 @@
 
 #include "instance_record.h"
 #include "json_util.h"
+#include "retry_budget.h"
 
 #include <wp/plugin.hpp>
 
@@ -183,7 +184,7 @@ std::vector<Grant> grantPermissions(GraphClient& graph, const std::string& servi
     for (std::size_t i = 0; i < grants.size(); ++i)
         pending.push_back(i);
 
-    auto started = std::chrono::steady_clock::now();
+    RetryBudget retryBudget(budget);
     bool useBatch = true;
     for (int round = 0; !pending.empty(); ++round) {
         std::optional<ServiceError> lastRetryable;
@@ -207,11 +208,15 @@ std::vector<Grant> grantPermissions(GraphClient& graph, const std::string& servi
             break;
         auto wait = lastRetryable && lastRetryable->retryAfter()
                         ? *lastRetryable->retryAfter()
-                        : std::chrono::milliseconds(std::min(500LL << std::min(round, 4), 10'000LL));
-        auto elapsed =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-        if (elapsed + wait > budget && lastRetryable)
-            throw *lastRetryable;
+                        : exponentialBackoff(round, std::chrono::milliseconds(500),
+                                             std::chrono::milliseconds(10'000));
+        if (!retryBudget.allows(wait)) {
+            if (lastRetryable)
+                throw *lastRetryable;
+            throw wp::Error(WP_E_UNAVAILABLE, "graph.batch_incomplete",
+                            "Graph did not answer every grant of the batch request.");
+        }
+        retryBudget.waited(wait);
         progress.waiting(std::to_string(pending.size()) + " grant(s) not accepted yet (" +
                              (lastRetryable ? lastRetryable->code() : std::string("no answer")) + ")",
                          wait);
@@ -229,16 +234,17 @@ void deleteApplication(GraphClient& graph, const std::string& objectId,
         graph.remove("/applications/" + objectId, true);
 }
 
-std::vector<std::string> findApplicationsByMarker(GraphClient& graph, const std::string& marker) {
+std::vector<std::string> findApplicationsByMarker(GraphClient& graph, const std::string& displayName,
+                                                  const std::string& marker) {
     auto result =
-        graph.get(withQuery("/applications", {{"$filter", "tags/any(t:t eq " + odataQuote(marker) + ")"},
+        graph.get(withQuery("/applications", {{"$filter", "displayName eq " + odataQuote(displayName)},
                                               {"$select", "id,appId,tags"}}));
     std::vector<std::string> ids;
     auto value = json::optArray(result.body, "value");
     for (unsigned i = 0; value && i < value->size(); ++i) {
         auto app = value->getObject(i);
         auto tags = json::strings(json::optArray(app, "tags"));
-        // Check the tag ourselves too, in case the service ignored the filter.
+        // Only the application this run created carries its marker.
         if (std::find(tags.begin(), tags.end(), marker) != tags.end())
             ids.push_back(json::str(app, "id"));
     }

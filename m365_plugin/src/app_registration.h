@@ -50,7 +50,9 @@ std::vector<Grant> grantPermissions(GraphClient& graph, const std::string& servi
 void deleteApplication(GraphClient& graph, const std::string& objectId,
                        const std::string& servicePrincipalId);
 
-/// Object ids of applications carrying the marker tag (for recovering a create whose answer was lost).
-std::vector<std::string> findApplicationsByMarker(GraphClient& graph, const std::string& marker);
+/// Object ids of applications named displayName that carry the marker tag (for recovering a create whose
+/// answer was lost). Filters by name on the server (widely supported) and by tag on the client.
+std::vector<std::string> findApplicationsByMarker(GraphClient& graph, const std::string& displayName,
+                                                  const std::string& marker);
 
 } // namespace m365

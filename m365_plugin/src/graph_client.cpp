@@ -1,6 +1,7 @@
 #include "graph_client.h"
 
 #include "json_util.h"
+#include "retry_budget.h"
 
 #include <wp/plugin.hpp>
 
@@ -10,19 +11,14 @@
 
 namespace m365 {
 
-namespace {
-
-std::chrono::milliseconds backoff(int attempt) {
-    // 0.5 s, 1 s, 2 s, 4 s, 8 s, then 10 s: replication usually settles within seconds.
-    long long ms = 500LL << std::min(attempt, 4);
-    return std::chrono::milliseconds(std::min(ms, 10'000LL));
-}
-
-} // namespace
+namespace {} // namespace
 
 bool isReplicationError(const ServiceError& error) {
-    return error.httpStatus() == 404 ||
-           (error.httpStatus() == 400 && error.code() == "graph.Request_BadRequest");
+    if (error.httpStatus() == 404)
+        return true;
+    // "Permission being assigned already exists on the object" shares the code but is final.
+    return error.httpStatus() == 400 && error.code() == "graph.Request_BadRequest" &&
+           std::string(error.what()).find("already exists") == std::string::npos;
 }
 
 std::string odataQuote(const std::string& value) {
@@ -73,7 +69,7 @@ GraphResult GraphClient::remove(const std::string& path, bool missingIsOk, const
 
 GraphResult GraphClient::send(const std::string& method, const std::string& path, const std::string& body,
                               const GraphCallOptions& options, bool missingIsOk) {
-    auto started = std::chrono::steady_clock::now();
+    RetryBudget budget(options.budget);
     for (int attempt = 0;; ++attempt) {
         if (_call)
             _call->throwIfCancelled();
@@ -113,11 +109,11 @@ GraphResult GraphClient::send(const std::string& method, const std::string& path
         }
         bool retryable =
             failure->transient() || (options.retry == RetryOn::Replication && isReplicationError(*failure));
-        auto wait = failure->retryAfter().value_or(backoff(attempt));
-        auto elapsed =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-        if (!retryable || elapsed + wait > options.budget)
+        auto wait = failure->retryAfter().value_or(
+            exponentialBackoff(attempt, std::chrono::milliseconds(500), std::chrono::milliseconds(10'000)));
+        if (!retryable || !budget.allows(wait))
             throw *failure;
+        budget.waited(wait);
         if (_onRetry)
             _onRetry(method + " " + path + " (" + failure->code() + ")", wait);
         if (_call && !_call->waitFor(wait))

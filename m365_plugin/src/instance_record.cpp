@@ -212,8 +212,8 @@ std::string isoTime(int64_t unixSeconds) {
 int64_t parseIsoTime(const std::string& text) {
     int tzd = 0;
     Poco::DateTime parsed;
-    if (text.empty() ||
-        !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text, parsed, tzd))
+    bool looksIso = text.size() >= 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T';
+    if (!looksIso || !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text, parsed, tzd))
         return 0;
     return static_cast<int64_t>(parsed.timestamp().epochTime()) - tzd;
 }

@@ -18,6 +18,7 @@ std::string JournalEntry::toJson() const {
     root->set("ca_file", caFile);
     root->set("sign_in_client_id", signInClientId);
     root->set("pending_step", pendingStep);
+    root->set("display_name", displayName);
     root->set("secret_key", secretKey);
     root->set("application_object_id", applicationObjectId);
     root->set("app_id", appId);
@@ -43,6 +44,7 @@ JournalEntry JournalEntry::fromJson(const std::string& text) {
     entry.caFile = json::optStr(root, "ca_file");
     entry.signInClientId = json::optStr(root, "sign_in_client_id");
     entry.pendingStep = json::optStr(root, "pending_step");
+    entry.displayName = json::optStr(root, "display_name");
     entry.secretKey = json::optStr(root, "secret_key");
     entry.applicationObjectId = json::optStr(root, "application_object_id");
     entry.appId = json::optStr(root, "app_id");

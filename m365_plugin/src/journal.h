@@ -32,6 +32,7 @@ struct JournalEntry {
     std::string signInClientId;
     // What this run wrote or is about to write:
     std::string pendingStep;         ///< step whose object may exist although its id is not recorded
+    std::string displayName;         ///< of the application (with the marker tag: finds a lost create)
     std::string secretKey;           ///< secret-store key written by this run, or ""
     std::string applicationObjectId; ///< once created
     std::string appId;

@@ -28,7 +28,7 @@ void undoJournaled(GraphClient& graph, Journal& journal, const wp::Host& host, P
     if (!entry.applicationObjectId.empty())
         applications.push_back(entry.applicationObjectId);
     else if (entry.pendingStep == "create_application")
-        applications = findApplicationsByMarker(graph, entry.marker());
+        applications = findApplicationsByMarker(graph, entry.displayName, entry.marker());
     for (const auto& objectId : applications) {
         bool ours = objectId == entry.applicationObjectId;
         deleteApplication(graph, objectId, ours ? entry.servicePrincipalId : std::string());

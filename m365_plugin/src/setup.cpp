@@ -231,6 +231,7 @@ void runSetup(const ActionContext& context, const SetupSettings& settings) {
     entry.caFile = settings.connection.caFile;
     entry.signInClientId = settings.connection.clientId;
     entry.secretKey = keys::credential(run.credential.certificate.thumbprintSha1);
+    entry.displayName = settings.appName;
     journal.begin(entry);
     try {
         createAndVerify(context, settings, run, graph, journal, progress);

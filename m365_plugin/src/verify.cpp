@@ -2,6 +2,7 @@
 
 #include "entra_error.h"
 #include "jwt.h"
+#include "retry_budget.h"
 
 #include <wp/plugin.hpp>
 
@@ -19,10 +20,6 @@ bool replicationSymptom(const wp::Error& error) {
         return true;
     return std::any_of(std::begin(codes), std::end(codes),
                        [&](const char* code) { return error.code() == code; });
-}
-
-std::chrono::milliseconds backoff(int attempt) {
-    return std::chrono::milliseconds(std::min(250LL << std::min(attempt, 5), 8'000LL));
 }
 
 } // namespace
@@ -44,7 +41,7 @@ std::vector<std::string> missingRoles(const std::set<std::string>& expected,
 void verifyCredential(const ConfidentialClient& client, const std::vector<VerifyTarget>& targets,
                       std::chrono::milliseconds budget, Progress& progress) {
     const auto& call = progress.call();
-    auto started = std::chrono::steady_clock::now();
+    RetryBudget retryBudget(budget);
     std::map<std::string, std::vector<std::string>> missing; // resource -> permissions not yet in the token
     std::optional<wp::Error> lastError;
     std::vector<const VerifyTarget*> pending;
@@ -75,11 +72,11 @@ void verifyCredential(const ConfidentialClient& client, const std::vector<Verify
         pending = next;
         if (pending.empty())
             return;
-        auto wait = backoff(attempt);
-        auto elapsed =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-        if (elapsed + wait > budget)
+        auto wait =
+            exponentialBackoff(attempt, std::chrono::milliseconds(250), std::chrono::milliseconds(8'000));
+        if (!retryBudget.allows(wait))
             break;
+        retryBudget.waited(wait);
         std::string what = lastError ? "the new credential is not accepted yet (" + lastError->code() + ")"
                                      : "granted roles are not in the token yet";
         progress.waiting(what, wait);

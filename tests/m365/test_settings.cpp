@@ -1,0 +1,128 @@
+// Settings are validated up front, each bad value with its own stable code.
+#include "settings.h"
+
+#include <wp/error.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+using namespace m365;
+
+namespace {
+
+std::string codeOf(const std::string& json) {
+    try {
+        parseSetupSettings(json, "contoso");
+    } catch (const wp::Error& e) {
+        CHECK(e.status() == WP_E_INVALID_CONFIG);
+        return e.code();
+    }
+    return "ok";
+}
+
+} // namespace
+
+TEST_SUITE("settings") {
+    TEST_CASE(
+        "defaults: global cloud, all workloads, 2048-bit key for 730 days, the Microsoft public client") {
+        auto settings = parseSetupSettings(R"({"tenant":"Contoso.onmicrosoft.com"})", "contoso");
+        CHECK(settings.connection.tenant == "contoso.onmicrosoft.com");
+        CHECK(settings.connection.cloud.name == "global");
+        CHECK(settings.connection.cloud.loginHost == "https://login.microsoftonline.com");
+        CHECK(settings.connection.clientId == "14d82eec-204b-4c2f-b7e8-296a70dab67e");
+        CHECK(settings.workloads == std::vector<std::string>{"exchange", "onedrive", "sharepoint", "teams"});
+        CHECK(settings.keyBits == 2048);
+        CHECK(settings.validityDays == 730);
+        CHECK_FALSE(settings.includeRestore);
+        CHECK(settings.appName.find("contoso") != std::string::npos);
+    }
+
+    TEST_CASE("each bad value gets its own code") {
+        CHECK(codeOf("{}") == "config.tenant_missing");
+        CHECK(codeOf(R"({"tenant":"not a domain"})") == "config.tenant_invalid");
+        CHECK(codeOf(R"({"tenant":"contoso.onmicrosoft.com","cloud":"mars"})") == "config.cloud_invalid");
+        CHECK(codeOf(R"({"tenant":"contoso.onmicrosoft.com","cloud":"custom","graph_host":"https://g"})") ==
+              "config.authority_host_missing");
+        CHECK(
+            codeOf(
+                R"({"tenant":"contoso.onmicrosoft.com","cloud":"custom","authority_host":"http://a","graph_host":"https://g"})") ==
+            "config.authority_host_invalid");
+        CHECK(codeOf(R"({"tenant":"contoso.onmicrosoft.com","workloads":["exchange","fax"]})") ==
+              "config.workloads_invalid");
+        CHECK(codeOf(R"({"tenant":"contoso.onmicrosoft.com","key_bits":1024})") == "config.key_bits_invalid");
+        CHECK(codeOf(R"({"tenant":"contoso.onmicrosoft.com","key_bits":2500})") == "config.key_bits_invalid");
+        CHECK(codeOf(R"({"tenant":"contoso.onmicrosoft.com","validity_days":0})") ==
+              "config.validity_days_invalid");
+        CHECK(codeOf(R"({"tenant":"contoso.onmicrosoft.com","client_id":"nope"})") ==
+              "config.client_id_invalid");
+        CHECK(codeOf(R"({"tenant":"contoso.onmicrosoft.com","ca_file":"/nonexistent/ca.pem"})") ==
+              "config.ca_file_invalid");
+        CHECK(codeOf(R"({"tenant":"contoso.onmicrosoft.com","tenat":"typo"})") == "config.setting_unknown");
+        CHECK(codeOf("[1,2]") == "config.settings_malformed");
+    }
+
+    TEST_CASE("all problems are listed in one message, the first one's code wins") {
+        try {
+            parseSetupSettings(R"({"key_bits":"abc","validity_days":-3})", "x");
+            FAIL("expected an error");
+        } catch (const wp::Error& e) {
+            CHECK(e.code() == "config.tenant_missing");
+            std::string message = e.what();
+            CHECK(message.find("key_bits") != std::string::npos);
+            CHECK(message.find("validity_days") != std::string::npos);
+        }
+    }
+
+    TEST_CASE("values given as strings (--set key=value) are accepted") {
+        auto settings = parseSetupSettings(
+            R"({"tenant":"contoso.onmicrosoft.com","key_bits":"3072","validity_days":"365","include_restore":"true",
+                "workloads":"exchange, teams"})",
+            "x");
+        CHECK(settings.keyBits == 3072);
+        CHECK(settings.validityDays == 365);
+        CHECK(settings.includeRestore);
+        CHECK(settings.workloads == std::vector<std::string>{"exchange", "teams"});
+        auto fromJsonText = parseSetupSettings(
+            R"({"tenant":"contoso.onmicrosoft.com","workloads":"[\"teams\",\"onedrive\"]"})", "x");
+        CHECK(fromJsonText.workloads == std::vector<std::string>{"onedrive", "teams"});
+    }
+
+    TEST_CASE("custom cloud takes its hosts from the settings and Microsoft's global audiences") {
+        auto settings = parseSetupSettings(
+            R"({"tenant":"contoso.onmicrosoft.com","cloud":"custom","authority_host":"https://127.0.0.1:8443/","graph_host":"https://127.0.0.1:8443"})",
+            "x");
+        CHECK(settings.connection.cloud.loginHost == "https://127.0.0.1:8443");
+        CHECK(settings.connection.cloud.graphBase() == "https://127.0.0.1:8443/v1.0");
+        CHECK(settings.connection.cloud.graphResource == "https://graph.microsoft.com");
+        CHECK(settings.connection.cloud.authorityFor("t") == "https://127.0.0.1:8443/t/oauth2/v2.0");
+    }
+
+    TEST_CASE("every national cloud of the table resolves") {
+        for (const auto& name : knownClouds()) {
+            auto cloud = cloudEndpoints(name);
+            CHECK(cloud.loginHost.rfind("https://", 0) == 0);
+            CHECK(cloud.graphHost.rfind("https://", 0) == 0);
+            CHECK_FALSE(cloud.exchangeResource.empty());
+            CHECK_FALSE(cloud.sharepointDomain.empty());
+        }
+        CHECK(cloudEndpoints("usgovdod").graphHost == "https://dod-graph.microsoft.us");
+        CHECK(cloudEndpoints("china").loginHost == "https://login.partner.microsoftonline.cn");
+    }
+
+    TEST_CASE("validate options: reminder thresholds and the injectable clock") {
+        auto defaults = parseValidateOptions("");
+        CHECK(defaults.reminderDays == std::vector<int>{60, 30, 7});
+        CHECK_FALSE(defaults.offline);
+        auto options =
+            parseValidateOptions(R"({"offline":true,"reminder_days":[7,90],"now_offset_s":86400})");
+        CHECK(options.offline);
+        CHECK(options.reminderDays == std::vector<int>{90, 7});
+        CHECK(options.nowOffsetSeconds == 86400);
+        ::setenv("M365_PLUGIN_NOW_OFFSET_S", "-3600", 1);
+        CHECK(parseValidateOptions("{}").nowOffsetSeconds == -3600);
+        ::unsetenv("M365_PLUGIN_NOW_OFFSET_S");
+        CHECK_THROWS_WITH_AS(parseValidateOptions(R"({"reminder_days":"0"})"),
+                             doctest::Contains("reminder_days"), wp::Error);
+    }
+}
