@@ -93,6 +93,10 @@ std::string InstanceRecord::toJson() const {
     root->set("application", application);
     root->set("workloads", json::toArray(workloads));
     root->set("include_restore", includeRestore);
+    Poco::JSON::Array::Ptr reminders = new Poco::JSON::Array;
+    for (int days : reminderDays)
+        reminders->add(days);
+    root->set("reminder_days", reminders);
     Poco::JSON::Array::Ptr granted = new Poco::JSON::Array;
     for (const auto& permission : permissions) {
         Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
@@ -138,6 +142,11 @@ InstanceRecord InstanceRecord::fromJson(std::string_view text) {
         record.servicePrincipalId = json::optStr(application, "service_principal_id");
         record.workloads = json::strings(json::optArray(root, "workloads"));
         record.includeRestore = root->optValue("include_restore", false);
+        if (auto reminders = json::optArray(root, "reminder_days")) {
+            record.reminderDays.clear();
+            for (unsigned i = 0; i < reminders->size(); ++i)
+                record.reminderDays.push_back(reminders->getElement<int>(i));
+        }
         if (auto granted = json::optArray(root, "permissions")) {
             for (unsigned i = 0; i < granted->size(); ++i) {
                 auto entry = granted->getObject(i);

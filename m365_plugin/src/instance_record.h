@@ -77,6 +77,7 @@ struct InstanceRecord {
 
     std::vector<std::string> workloads;
     bool includeRestore = false;
+    std::vector<int> reminderDays{60, 30, 7}; ///< validate warns when fewer days than these are left
     std::vector<GrantedPermission> permissions;
     CertificateRecord certificate;
     std::vector<AuditEntry> audit;

@@ -115,6 +115,25 @@ std::string readAppName(SettingsReader& reader, std::string_view instanceId) {
     return name;
 }
 
+std::optional<std::vector<int>> readReminderDays(SettingsReader& reader) {
+    auto days = reader.list("reminder_days");
+    if (!days)
+        return std::nullopt;
+    std::vector<int> result;
+    for (const auto& item : *days) {
+        char* end = nullptr;
+        long value = std::strtol(item.c_str(), &end, 10);
+        if (item.empty() || *end != '\0' || value < 1 || value > 3650) {
+            reader.fail("config.reminder_days_invalid",
+                        "'reminder_days' must list whole days from 1 to 3650.");
+            return std::nullopt;
+        }
+        result.push_back(static_cast<int>(value));
+    }
+    std::sort(result.rbegin(), result.rend());
+    return result;
+}
+
 } // namespace
 
 std::string assertionProfileName(AssertionProfile profile) {
@@ -159,6 +178,8 @@ SetupSettings parseSetupSettings(std::string_view settingsJson, std::string_view
     if (profile != "PS256" && profile != "RS256")
         reader.fail("config.assertion_invalid", "'assertion' must be PS256 or RS256.");
     settings.assertion = assertionProfileFromName(profile);
+    if (auto days = readReminderDays(reader))
+        settings.reminderDays = *days;
     if (auto timeout = reader.integer("verify_timeout_s", 1, 1800))
         settings.verifyTimeoutSeconds = static_cast<int>(*timeout);
     reader.finish();
@@ -179,20 +200,7 @@ ValidateOptions parseValidateOptions(std::string_view optionsJson) {
     SettingsReader reader(optionsJson);
     ValidateOptions options;
     options.offline = reader.boolean("offline", false);
-    if (auto days = reader.list("reminder_days")) {
-        options.reminderDays.clear();
-        for (const auto& item : *days) {
-            char* end = nullptr;
-            long value = std::strtol(item.c_str(), &end, 10);
-            if (item.empty() || *end != '\0' || value < 1 || value > 3650) {
-                reader.fail("config.reminder_days_invalid",
-                            "'reminder_days' must list whole days from 1 to 3650.");
-                break;
-            }
-            options.reminderDays.push_back(static_cast<int>(value));
-        }
-        std::sort(options.reminderDays.rbegin(), options.reminderDays.rend());
-    }
+    options.reminderDays = readReminderDays(reader);
     if (auto offset = reader.integer("now_offset_s", -100LL * 365 * 86400, 100LL * 365 * 86400))
         options.nowOffsetSeconds = *offset;
     else if (const char* env = std::getenv("M365_PLUGIN_NOW_OFFSET_S"))

@@ -5,6 +5,7 @@
 #include "cloud.h"
 #include "jwt.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +33,8 @@ struct SetupSettings {
     int validityDays = 730;
     std::string sharepointHost; ///< configured SharePoint host, or "" to discover it
     AssertionProfile assertion = AssertionProfile::PS256WithX5tS256;
-    int verifyTimeoutSeconds = 300; ///< how long verification waits for replication
+    int verifyTimeoutSeconds = 300;           ///< how long verification waits for replication
+    std::vector<int> reminderDays{60, 30, 7}; ///< expiry reminders (days left), descending; persisted
 };
 
 struct RemoveSettings {
@@ -43,8 +45,9 @@ struct RemoveSettings {
 
 struct ValidateOptions {
     bool offline = false;
-    std::vector<int> reminderDays{60, 30, 7}; ///< descending
-    long long nowOffsetSeconds = 0;           ///< shifts "now" for the expiry checks (tests, dry runs)
+    /// Overrides the instance's reminder thresholds (descending) for this run; nullopt: the stored ones.
+    std::optional<std::vector<int>> reminderDays;
+    long long nowOffsetSeconds = 0; ///< shifts "now" for the expiry checks (tests, dry runs)
 };
 
 /// Parses and validates; throws wp::Error(WP_E_INVALID_CONFIG, "config.<setting>_invalid", ...).

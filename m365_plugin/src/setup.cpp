@@ -82,6 +82,7 @@ InstanceRecord buildRecord(const ActionContext& context, const SetupSettings& se
     record.servicePrincipalId = run.servicePrincipalId;
     record.workloads = settings.workloads;
     record.includeRestore = settings.includeRestore;
+    record.reminderDays = settings.reminderDays;
     for (const auto& grant : run.grants)
         record.permissions.push_back({grant.permission->permission.resource,
                                       grant.permission->permission.name, grant.permission->appRoleId,

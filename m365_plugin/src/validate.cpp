@@ -59,7 +59,8 @@ void offlineChecks(const AppCredential& credential, const ValidateOptions& optio
         report.add(WP_SEVERITY_ERROR, "cert.thumbprint_mismatch",
                    "The stored certificate is not the one the configuration names.");
     auto now = unixNow() + options.nowOffsetSeconds;
-    auto verdict = checkExpiry(certificate.notBefore, certificate.notAfter, now, options.reminderDays);
+    auto verdict = checkExpiry(certificate.notBefore, certificate.notAfter, now,
+                               options.reminderDays.value_or(record.reminderDays));
     report.add(verdict.severity, verdict.code, verdict.message);
     call.fact("certificate_expires", isoTime(certificate.notAfter));
     call.fact("days_left", std::to_string(verdict.daysLeft));

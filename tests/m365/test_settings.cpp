@@ -112,7 +112,12 @@ TEST_SUITE("settings") {
 
     TEST_CASE("validate options: reminder thresholds and the injectable clock") {
         auto defaults = parseValidateOptions("");
-        CHECK(defaults.reminderDays == std::vector<int>{60, 30, 7});
+        CHECK_FALSE(defaults.reminderDays.has_value()); // the instance's stored thresholds apply
+        auto setup =
+            parseSetupSettings(R"({"tenant":"contoso.onmicrosoft.com","reminder_days":"14,45"})", "x");
+        CHECK(setup.reminderDays == std::vector<int>{45, 14});
+        CHECK(parseSetupSettings(R"({"tenant":"contoso.onmicrosoft.com"})", "x").reminderDays ==
+              std::vector<int>{60, 30, 7});
         CHECK_FALSE(defaults.offline);
         auto options =
             parseValidateOptions(R"({"offline":true,"reminder_days":[7,90],"now_offset_s":86400})");
