@@ -1,0 +1,32 @@
+// cli_options.hpp -- everything the command line said, after option processing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wphost {
+
+struct CliOptions {
+    std::vector<std::string> arguments; ///< verb and its operands: "store", "get", "settings"
+    std::string pluginPath;             ///< --plugin; empty: defaultPluginPath()
+    std::string instance = "default";   ///< --instance
+    std::vector<std::string> sets;      ///< --set key=value, in order
+    std::string settingsFile;           ///< --settings FILE.json
+    std::string storePath;              ///< --store; empty: the XDG state directory
+    std::string masterKeyPath;          ///< --master-key; empty: beside the store
+    std::string action;                 ///< configure --action
+    std::string resource;               ///< acquire --resource
+    std::uint32_t cancelAfterMs = 0;    ///< --cancel-after (tests)
+    bool help = false;
+    bool json = false;
+    bool verbose = false;
+    bool quiet = false;
+    bool nonInteractive = false;
+    bool showToken = false;
+    bool secrets = false;     ///< store: the secret store instead of / besides the config store
+    bool offline = false;     ///< validate without contacting services
+    bool bypassCache = false; ///< acquire: WP_ACQUIRE_BYPASS_CACHE
+};
+
+} // namespace wphost
