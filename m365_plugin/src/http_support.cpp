@@ -97,10 +97,13 @@ UrlParts parseUrl(std::string_view url) {
     } else {
         parts.port = parts.scheme == "https" ? 443 : parts.scheme == "http" ? 80 : 0;
     }
-    std::size_t fragment = path.find('#');
-    parts.pathAndQuery = std::string(path.substr(0, fragment));
-    if (parts.pathAndQuery.empty() || parts.pathAndQuery.front() == '?')
-        parts.pathAndQuery.insert(0, "/");
+    std::string_view pathAndQuery = path.substr(0, path.find('#'));
+    std::string target;
+    target.reserve(pathAndQuery.size() + 1);
+    if (pathAndQuery.empty() || pathAndQuery.front() == '?')
+        target.push_back('/');
+    target.append(pathAndQuery);
+    parts.pathAndQuery = std::move(target);
     return parts;
 }
 

@@ -1,6 +1,7 @@
 // token_cache.cpp -- see token_cache.h for the design (lock-free hits, single-flight misses).
 #include "token_cache.h"
 
+#include "entra_error.h"
 #include "hazard_pointers.h"
 
 #include <wp/error.hpp>
@@ -9,6 +10,7 @@
 #include <condition_variable>
 #include <ctime>
 #include <exception>
+#include <functional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -40,8 +42,28 @@ struct TokenCache::Flight {
     bool done = false;
     bool leaderCancelled = false;
     std::shared_ptr<const Entry> result;
-    std::exception_ptr error;
+    /// Throws a copy of the fetch's error: each waiter gets its own exception object (sharing one
+    /// thrown object between threads through exception_ptr is legal but easy to misuse).
+    std::function<void()> rethrow;
 };
+
+namespace {
+
+/// A thrower for the exception being handled: by value for the plugin's own types (keeping the
+/// ServiceError details such as Retry-After), through exception_ptr for anything else.
+std::function<void()> captureCurrentError() {
+    try {
+        throw;
+    } catch (const ServiceError& e) {
+        return [e] { throw e; };
+    } catch (const wp::Error& e) {
+        return [e] { throw e; };
+    } catch (...) {
+        return [error = std::current_exception()] { std::rethrow_exception(error); };
+    }
+}
+
+} // namespace
 
 struct TokenCache::Slot {
     explicit Slot(std::string_view name) : scope(name) {}
@@ -212,7 +234,7 @@ TokenLease TokenCache::fetchShared(Slot& slot, const wp::Call* call, bool refres
                 continue; // the fetching caller gave up, not the service: fetch again
             if (refreshingAhead && usable)
                 return leaseOf(current);
-            std::rethrow_exception(flight->error);
+            flight->rethrow();
         }
 
         // Lead the fetch.
@@ -221,22 +243,22 @@ TokenLease TokenCache::fetchShared(Slot& slot, const wp::Call* call, bool refres
         const uint64_t generation = _generation.load(std::memory_order_acquire);
         lock.unlock();
         std::shared_ptr<const Entry> entry;
-        std::exception_ptr error;
+        std::function<void()> rethrow;
         bool cancelled = false;
         try {
             _fetches.fetch_add(1, std::memory_order_relaxed);
             entry = makeEntry(_fetcher(slot.scope, call));
         } catch (const wp::Error& e) {
-            error = std::current_exception();
+            rethrow = captureCurrentError();
             cancelled = e.status() == WP_E_CANCELLED;
         } catch (...) {
-            error = std::current_exception();
+            rethrow = captureCurrentError();
         }
         lock.lock();
         if (entry && generation == _generation.load(std::memory_order_acquire))
             publish(slot, entry);
         flight->result = entry;
-        flight->error = error;
+        flight->rethrow = rethrow;
         flight->leaderCancelled = cancelled;
         flight->done = true;
         slot.flight.reset();
@@ -245,7 +267,7 @@ TokenLease TokenCache::fetchShared(Slot& slot, const wp::Call* call, bool refres
             return leaseOf(entry);
         if (refreshingAhead && usable && !cancelled)
             return leaseOf(current); // keep serving the still-valid token; the next caller retries
-        std::rethrow_exception(error);
+        rethrow();
     }
 }
 
