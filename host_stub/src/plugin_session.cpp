@@ -4,6 +4,7 @@
 #include "wphost/key_rules.hpp"
 
 #include <climits>
+#include <filesystem>
 #include <unistd.h>
 
 namespace wphost {
@@ -54,8 +55,8 @@ std::string defaultPluginPath() {
     char buffer[PATH_MAX];
     ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
     std::string exe = n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string("./host_stub");
-    std::string dir = exe.substr(0, exe.find_last_of('/'));
-    return dir + "/../lib/libm365_plugin.so";
+    auto path = std::filesystem::path(exe).parent_path() / ".." / "lib" / "libm365_plugin.so";
+    return path.lexically_normal().string();
 }
 
 } // namespace wphost

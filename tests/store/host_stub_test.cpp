@@ -208,7 +208,7 @@ TEST_CASE("an interactive sign-in shows the device code and --cancel-after cance
     CHECK(linesOfType(run, "result").at(0)->getValue<std::string>("code") == "fixture.cancelled");
 }
 
-TEST_CASE("Ctrl-C cancels the running hook; a second Ctrl-C quits at once") {
+TEST_CASE("Ctrl-C cancels the running hook and a second Ctrl-C quits at once") {
     ScratchDir dir;
     SUBCASE("one SIGINT: the plugin sees the cancellation and returns cancelled") {
         HostRun run = runHost(dir, fixture(dir, {"configure", "--action", "sign-in"}),
@@ -235,7 +235,7 @@ TEST_CASE("Ctrl-C cancels the running hook; a second Ctrl-C quits at once") {
     }
 }
 
-TEST_CASE("--non-interactive gives no prompter: the plugin answers auth_required") {
+TEST_CASE("--non-interactive gives no prompter and the plugin answers auth_required") {
     ScratchDir dir;
     HostRun run = runHost(dir, fixture(dir, {"configure", "--action", "sign-in", "--non-interactive"}));
     CHECK(run.exitCode == WP_E_AUTH_REQUIRED);
