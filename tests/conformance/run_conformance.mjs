@@ -71,13 +71,27 @@ function startEmulator(binary, stateDir) {
     return { child, ready };
 }
 
-function stopProcess(child, name) {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+// Stops a child (SIGTERM, SIGKILL after 5 s) and resolves with how it ended: { code, signal, killed }.
+// With `group`, the signals go to the child's own process group (the test runner, its per-file test
+// processes and the browsers they launched), and whatever is left of that group when the leader is gone is
+// killed too.
+function stopProcess(child, name, { group = false } = {}) {
+    const target = group ? -child?.pid : child?.pid;
+    const sweep = () => { if (group) try { process.kill(target, 'SIGKILL'); } catch { /* nothing left */ } };
+    if (!child) return Promise.resolve({ code: 0, signal: null, killed: false });
+    if (child.exitCode !== null || child.signalCode !== null) {
+        sweep();
+        return Promise.resolve({ code: child.exitCode, signal: child.signalCode, killed: false });
+    }
     return new Promise((done) => {
-        const killer = setTimeout(() => { try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ } }, 5000);
-        child.once('exit', () => { clearTimeout(killer); done(); });
-        try { process.kill(child.pid, 'SIGTERM'); } catch { clearTimeout(killer); done(); }
-        console.error(`run_conformance: stopped ${name} (pid ${child.pid})`);
+        let killed = false;
+        const killer = setTimeout(() => {
+            killed = true;
+            try { process.kill(target, 'SIGKILL'); } catch { /* already gone */ }
+        }, 5000);
+        child.once('exit', (code, signal) => { clearTimeout(killer); sweep(); done({ code, signal, killed }); });
+        try { process.kill(target, 'SIGTERM'); } catch { /* exited meanwhile: 'exit' still fires */ }
+        console.error(`run_conformance: stopping ${name} (pid ${child.pid})`);
     });
 }
 
@@ -87,10 +101,15 @@ async function main() {
     const stateDir = mkdtempSync(join(tmpdir(), 'm365-conformance-'));
     let emulatorChild = null;
     let runner = null;
-    const cleanup = async () => {
-        await stopProcess(runner, 'test runner');
-        await stopProcess(emulatorChild, 'emulator');
-        rmSync(stateDir, { recursive: true, force: true });
+    let cleaning = null; // once: the watchdog, a signal and the normal end may all ask for it
+    const cleanup = () => {
+        cleaning ??= (async () => {
+            await stopProcess(runner, 'test runner', { group: true });
+            const ended = await stopProcess(emulatorChild, 'emulator');
+            rmSync(stateDir, { recursive: true, force: true });
+            return ended;
+        })();
+        return cleaning;
     };
     for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
         process.on(signal, async () => { await cleanup(); process.exit(128 + number); });
@@ -121,10 +140,17 @@ async function main() {
         EMU_TENANT_ID: info.tenant_id,
         EMU_TENANT_DOMAIN: info.tenant_domain,
     };
-    runner = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit', env, cwd: here });
+    // detached: the runner leads its own process group, so stopping it reaches every process it started
+    runner = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit', env, cwd: here, detached: true });
     const code = await new Promise((done) => runner.on('exit', (c, s) => done(c ?? (s ? 1 : 0))));
     clearTimeout(watchdog);
-    await cleanup();
+    // The emulator stops cleanly on SIGTERM (exit 0). Anything else (a crash during the tests, a sanitizer
+    // report at exit, a hang that needed SIGKILL) is a defect the tests must not hide.
+    const ended = await cleanup();
+    if (ended.code !== 0 || ended.killed) {
+        console.error(`run_conformance: the emulator did not stop cleanly (exit code ${ended.code}, signal ${ended.signal}${ended.killed ? ', needed SIGKILL' : ''})`);
+        process.exit(code === 0 ? 1 : code);
+    }
     process.exit(code);
 }
 
