@@ -47,7 +47,8 @@ std::string firstGlobalAdministrator(DirectoryState& state) {
 Emulator::Emulator(const Options& options)
     : _options(options), _stateDir(options.stateDir.empty() ? makeTempDir() : options.stateDir),
       _ownsStateDir(options.stateDir.empty()),
-      _tokens(std::make_unique<TokenService>(_clock, _stateDir)), _context{_clock, _directory, *_tokens} {
+      _tokens(std::make_unique<TokenService>(_clock, _stateDir)), _context{_clock, _directory, *_tokens,
+                                                                           &_faults} {
     _identity.deviceCodeInterval = std::chrono::seconds(options.deviceCodeIntervalSeconds);
     _identity.deviceCodeLifetime = std::chrono::seconds(options.deviceCodeLifetimeSeconds);
     _directory.setReplicationDelay(std::chrono::milliseconds(options.replicationDelayMs));

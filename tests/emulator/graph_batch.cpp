@@ -4,6 +4,7 @@
 // authentication with the outer bearer token). The outer answer is 200 once the batch itself is valid.
 #include "crypto.h"
 #include "errors.h"
+#include "faults.h"
 #include "graph_common.h"
 #include "graph_handlers.h"
 
@@ -11,6 +12,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace emu::graph {
 
@@ -154,7 +156,28 @@ nlohmann::json responseJson(const std::string& id, const Response& response) {
     return json;
 }
 
-Response runBatch(const Router& router, const Request& request) {
+/// Inner requests meet the control API's fault rules one by one, as Graph throttles each inner request:
+/// a Status rule answers in Graph's error shape (429 TooManyRequests with its Retry-After), a delay
+/// delays the inner request. Connection-level kinds (reset, truncate, malformed) only make sense for
+/// the outer exchange; matched inside a batch they just delay.
+Response dispatchInner(const Router& router, FaultInjector* faults, const Request& inner) {
+    std::optional<Fault> fault = faults ? faults->take(inner.method, inner.path) : std::nullopt;
+    if (fault && fault->delayMs > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(fault->delayMs));
+    if (!fault || fault->kind != FaultKind::Status)
+        return router.dispatch(inner);
+    router.stats().count(router.routeNameFor(inner));
+    Response response =
+        fault->status == 429
+            ? graphError(429, "TooManyRequests", "Please retry again later.", inner)
+            : graphError(fault->status, fault->status >= 500 ? "serviceNotAvailable" : "Request_BadRequest",
+                         "Injected fault.", inner);
+    if (!fault->retryAfter.empty())
+        response.headers["Retry-After"] = fault->retryAfter;
+    return response;
+}
+
+Response runBatch(const Router& router, FaultInjector* faults, const Request& request) {
     nlohmann::json body = requireJsonObject(request);
     auto requests = body.find("requests");
     if (requests == body.end() || !requests->is_array())
@@ -182,7 +205,7 @@ Response runBatch(const Router& router, const Request& request) {
         else if (inner.path == "/v1.0/$batch")
             response = graphError(400, "BadRequest", "A batch request cannot contain another batch.", inner);
         else
-            response = router.dispatch(inner);
+            response = dispatchInner(router, faults, inner);
         if (response.status >= 400)
             failed.insert(lower(item.id));
         responses.push_back(responseJson(item.id, response));
@@ -195,8 +218,8 @@ Response runBatch(const Router& router, const Request& request) {
 void registerBatchRoute(Router& router, ServiceContext& context) {
     const Router& dispatcher = router;
     addGraphRoute(router, context, "POST", "/v1.0/$batch",
-                  [&dispatcher](const Request& request, const AccessTokenClaims&) {
-                      return runBatch(dispatcher, request);
+                  [&dispatcher, &context](const Request& request, const AccessTokenClaims&) {
+                      return runBatch(dispatcher, context.faults, request);
                   });
 }
 

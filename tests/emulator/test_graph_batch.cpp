@@ -1,4 +1,5 @@
 // POST /v1.0/$batch: inner requests through the same router, dependsOn with 424, request validation.
+#include "faults.h"
 #include "test_graph_support.h"
 
 #include <doctest/doctest.h>
@@ -135,4 +136,30 @@ TEST_CASE("$batch refuses malformed batches with 400") {
     cycleB["dependsOn"] = {"a"};
     CHECK(post(json{{"requests", {cycleA, cycleB}}}).status == 400);
     CHECK(graph.directory.lock()->applications.empty());
+}
+
+TEST_CASE("$batch inner requests meet fault rules individually (inner 429 with its Retry-After)") {
+    GraphHarness graph;
+    FaultInjector faults;
+    graph.context.faults = &faults;
+    Fault throttle;
+    throttle.method = "GET";
+    throttle.path = "/v1.0/organization";
+    throttle.status = 429;
+    throttle.retryAfter = "1.5";
+    faults.add(throttle);
+    auto get = [](const std::string& id) { return json{{"id", id}, {"method", "GET"}, {"url", "/organization"}}; };
+    auto second = get("2");
+    second["dependsOn"] = {"1"};
+    auto response = graph.call("POST", "/v1.0/$batch", graph.userToken(kAdmin), json{{"requests", {get("1"), second}}});
+    REQUIRE(response.status == 200);
+    auto batch = GraphHarness::json(response);
+    auto throttled = responseById(batch, "1");
+    CHECK(throttled["status"] == 429);
+    CHECK(throttled["headers"]["Retry-After"] == "1.5");
+    CHECK(throttled["body"]["error"]["code"] == "TooManyRequests");
+    CHECK(responseById(batch, "2")["status"] == 424);
+    // The rule was used up: the next batch succeeds.
+    auto again = graph.call("POST", "/v1.0/$batch", graph.userToken(kAdmin), json{{"requests", {get("1")}}});
+    CHECK(responseById(GraphHarness::json(again), "1")["status"] == 200);
 }
