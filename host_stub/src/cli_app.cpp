@@ -14,6 +14,7 @@
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace wphost {
@@ -29,7 +30,8 @@ Verbs:
   info                         the plugin's descriptor, ABI version and configure actions
   configure --action NAME      run a configure action; settings from --settings and --set
   validate [--offline]         check an instance's configuration: findings and facts
-  acquire [--resource R]       get a credential (the token stays hidden unless --show-token)
+  acquire [--resource R]       get a credential (the token stays hidden unless --show-token);
+                               --repeat/--interval/--threads keep acquiring, like backup jobs do
   store list [--secrets]       what an instance stored (secret values always masked)
   store get KEY [--secrets]    one stored key (secret values always masked)
   status                       offline validate of every configured instance of the plugin,
@@ -92,6 +94,10 @@ void CliApp::defineOptions(Poco::Util::OptionSet& options) {
     options.addOption(valued("resource", "r", "acquire: what the credential is for (plugin-defined)", "R"));
     options.addOption(
         flag("bypass-cache", "", "acquire: fetch a fresh credential even if a cached one is valid"));
+    options.addOption(
+        valued("repeat", "", "acquire: acquisitions per thread; 0 = until Ctrl-C/SIGTERM (default 1)", "N"));
+    options.addOption(valued("interval", "", "acquire: pause between acquisitions (default 0)", "MS"));
+    options.addOption(valued("threads", "", "acquire: threads acquiring concurrently (default 1)", "T"));
     options.addOption(flag("show-token", "", "acquire: print the token (hidden by default)"));
     options.addOption(flag("secrets", "", "store: the secret store (values always masked)"));
     options.addOption(flag("offline", "", "validate: do not contact any service"));
@@ -143,6 +149,12 @@ void CliApp::handleOption(const std::string& name, const std::string& value) {
         _options.quiet = true;
     } else if (name == "non-interactive") {
         _options.nonInteractive = true;
+    } else if (name == "repeat") {
+        _options.repeat = Poco::NumberParser::parseUnsigned(value);
+    } else if (name == "interval") {
+        _options.intervalMs = Poco::NumberParser::parseUnsigned(value);
+    } else if (name == "threads") {
+        _options.threads = std::max(1u, Poco::NumberParser::parseUnsigned(value));
     } else if (name == "cancel-after") {
         _options.cancelAfterMs = Poco::NumberParser::parseUnsigned(value); // throws SyntaxException
     }

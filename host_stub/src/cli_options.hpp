@@ -18,6 +18,9 @@ struct CliOptions {
     std::string action;                 ///< configure --action
     std::string resource;               ///< acquire --resource
     std::uint32_t cancelAfterMs = 0;    ///< --cancel-after (tests)
+    std::uint32_t repeat = 1;           ///< acquire --repeat: per thread; 0 = until cancelled
+    std::uint32_t intervalMs = 0;       ///< acquire --interval between acquisitions
+    std::uint32_t threads = 1;          ///< acquire --threads calling concurrently
     bool help = false;
     bool json = false;
     bool verbose = false;

@@ -218,6 +218,30 @@ void OutputPrinter::deviceCode(const wp_device_code& code) {
     emit(object);
 }
 
+void OutputPrinter::acquireError(const wp::Error& error) {
+    if (_json) {
+        Poco::JSON::Object object = line("acquire_error");
+        object.set("status", error.status());
+        object.set("status_name", wp::statusName(error.status()));
+        object.set("code", error.code());
+        object.set("message", std::string(error.message()));
+        emit(object);
+        return;
+    }
+    _console.line("acquire failed: " + std::string(error.message()) + " [" + error.code() + "]");
+}
+
+void OutputPrinter::acquireSummary(std::uint64_t acquired, std::uint64_t failed) {
+    if (_json) {
+        Poco::JSON::Object object = line("acquire_summary");
+        object.set("acquired", static_cast<Poco::UInt64>(acquired));
+        object.set("failed", static_cast<Poco::UInt64>(failed));
+        emit(object);
+        return;
+    }
+    text("acquired " + std::to_string(acquired) + " credential(s), " + std::to_string(failed) + " failed");
+}
+
 void OutputPrinter::storeEntry(const CatalogEntry& entry) {
     const char* store = entry.kind == StoreKind::Secret ? "secret" : "config";
     if (_json) {

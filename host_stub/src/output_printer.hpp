@@ -37,6 +37,10 @@ public:
     void fact(std::string_view key, std::string_view value);
     void credential(const wp_credential& credential);
     void deviceCode(const wp_device_code& code);
+    /// One failed acquisition of a repeated acquire (the run goes on).
+    void acquireError(const wp::Error& error);
+    /// The totals of a repeated acquire.
+    void acquireSummary(std::uint64_t acquired, std::uint64_t failed);
     void storeEntry(const CatalogEntry& entry);
     /// One instance's line in `status`; error: why its validate failed, if it did.
     void instanceStatus(const std::string& instance, wp_status status, int worstSeverity,

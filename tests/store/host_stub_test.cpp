@@ -257,3 +257,23 @@ TEST_CASE("a signed-in token reaches the job but never the screen without --show
     CHECK(linesOfType(shown, "credential").at(0)->getValue<std::string>("token") == FixtureToken);
     CHECK(readFileBytes(dir.file("store.db")).find(FixtureToken) == std::string::npos);
 }
+
+TEST_CASE("acquire --threads --repeat calls one instance from several threads, as backup jobs do") {
+    ScratchDir dir;
+    REQUIRE(runHost(dir, example(dir, {"configure", "--action", "setup", "--set", "city=Oslo", "--set",
+                                       "units=metric", "--set", "api_key=k"}))
+                .exitCode == 0);
+    HostRun run = runHost(
+        dir, example(dir, {"acquire", "--resource", "radar", "--threads", "4", "--repeat", "25", "--json"}));
+    CHECK(run.exitCode == 0);
+    CHECK(linesOfType(run, "credential").size() == 100);
+    auto summary = linesOfType(run, "acquire_summary");
+    REQUIRE(summary.size() == 1);
+    CHECK(summary[0]->getValue<int>("acquired") == 100);
+    CHECK(summary[0]->getValue<int>("failed") == 0);
+
+    HostRun failing =
+        runHost(dir, example(dir, {"acquire", "--resource", "nope", "--repeat", "3", "--json"}));
+    CHECK(failing.exitCode == WP_E_INVALID_ARGUMENT);
+    CHECK(linesOfType(failing, "acquire_error").size() == 3);
+}
