@@ -135,9 +135,11 @@ typedef struct wp_store {
     wp_status (*list)(void* ctx, const char* prefix, const wp_sink* keys, wp_error* error);
 } wp_store;
 
-/* Everything the host lends an instance.  Lives at least as long as the instance created with it. */
+/* Everything the host lends an instance.  Lives at least as long as the instance created with it.
+   The plugin copies it in create(): a later change (e.g. to log.min_level) reaches only instances
+   created afterwards. */
 typedef struct wp_host {
-    uint32_t struct_size; /* sizeof(wp_host) as the host knows it */
+    uint32_t struct_size; /* sizeof(wp_host) as the host knows it; these first two fields never move */
     uint32_t abi_version; /* WP_ABI_VERSION of the host */
     const char* host_name;    /* e.g. "host_stub 0.1.0", for user agents and audit records */
     wp_logger log;
