@@ -1,8 +1,8 @@
 // hazard_pointers.cpp -- see hazard_pointers.h.
 //
-// The records form a process-wide, append-only list (never freed: a few cache lines per thread that
-// ever read a token).  A thread claims a record on its first read and gives it back when it exits, so
-// thread pools that come and go reuse records instead of growing the list.
+// The records form a process-wide, append-only list (never freed: one cache line per thread that ever
+// read a protected object).  A thread claims a record on its first read and gives it back when it
+// exits, so thread pools that come and go reuse records instead of growing the list.
 #include "hazard_pointers.h"
 
 #include <new>
@@ -12,7 +12,7 @@ namespace m365::hazard {
 namespace {
 
 struct alignas(64) Record { // one cache line each: readers on different cores never share a line
-    std::atomic<const void*> pointer{nullptr};
+    std::atomic<const void*> pointers[kSlotsPerThread] = {};
     std::atomic<bool> owned{false};
     Record* next = nullptr;
 };
@@ -39,10 +39,11 @@ Record* claimRecord() {
 
 struct ThreadRecord {
     Record* record = nullptr;
-    bool busy = false;
+    unsigned busy = 0; ///< bit i: slot i is handed out
     ~ThreadRecord() {
         if (record != nullptr) {
-            record->pointer.store(nullptr, std::memory_order_release);
+            for (auto& pointer : record->pointers)
+                pointer.store(nullptr, std::memory_order_release);
             record->owned.store(false, std::memory_order_release);
         }
     }
@@ -54,8 +55,6 @@ thread_local ThreadRecord t_thread;
 
 std::atomic<const void*>* acquireSlot() noexcept {
     ThreadRecord& thread = t_thread;
-    if (thread.busy)
-        return nullptr;
     if (thread.record == nullptr) {
         try {
             thread.record = claimRecord();
@@ -63,20 +62,27 @@ std::atomic<const void*>* acquireSlot() noexcept {
             return nullptr; // the caller takes the locked path
         }
     }
-    thread.busy = true;
-    return &thread.record->pointer;
+    for (unsigned i = 0; i < kSlotsPerThread; ++i) {
+        if ((thread.busy & (1u << i)) == 0) {
+            thread.busy |= 1u << i;
+            return &thread.record->pointers[i];
+        }
+    }
+    return nullptr;
 }
 
 void release(std::atomic<const void*>* slot) noexcept {
     slot->store(nullptr, std::memory_order_release);
-    t_thread.busy = false;
+    ThreadRecord& thread = t_thread;
+    thread.busy &= ~(1u << static_cast<unsigned>(slot - thread.record->pointers));
 }
 
 std::unordered_set<const void*> protectedPointers() {
     std::unordered_set<const void*> result;
     for (Record* record = g_records.load(std::memory_order_acquire); record != nullptr; record = record->next)
-        if (const void* pointer = record->pointer.load(std::memory_order_seq_cst))
-            result.insert(pointer);
+        for (const auto& pointer : record->pointers)
+            if (const void* value = pointer.load(std::memory_order_seq_cst))
+                result.insert(value);
     return result;
 }
 
