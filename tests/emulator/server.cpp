@@ -31,11 +31,13 @@ constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
 // (127.0.0.1, localhost or [::1]); anything else falls back to 127.0.0.1.
 std::string baseUrlFor(const Poco::Net::HTTPServerRequest& request, unsigned short port) {
     const std::string host = request.getHost();
-    const std::string suffix = ":" + std::to_string(port);
+    // Built by append: GCC 12 reports a false -Wrestrict for `"literal" + std::string&&` here in Release.
+    const std::string suffix = std::string(":").append(std::to_string(port));
+    std::string base = "https://";
     for (const char* name : {"127.0.0.1", "localhost", "[::1]"})
         if (host == std::string(name) + suffix)
-            return "https://" + host;
-    return "https://127.0.0.1" + suffix;
+            return base.append(host);
+    return base.append("127.0.0.1").append(suffix);
 }
 
 Request toRequest(Poco::Net::HTTPServerRequest& in, unsigned short port) {
