@@ -70,6 +70,19 @@ Poco::Net::Context::Ptr makeContext(const TransportOptions& options) {
     return context;
 }
 
+/// An idle keep-alive connection is readable only if the server closed it (or broke protocol): such a
+/// connection is dropped before use, so even a non-idempotent request never lands on a dead connection
+/// the server closed while it sat in the pool.
+bool closedByPeer(HTTPSClientSession& session) {
+    try {
+        return !session.connected() ||
+               session.socket().poll(Poco::Timespan(0),
+                                     Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
+    } catch (const Poco::Exception&) {
+        return true;
+    }
+}
+
 bool retrySafe(const HttpRequest& request) {
     return request.idempotent || request.method == "GET" || request.method == "HEAD" ||
            request.method == "PUT" || request.method == "DELETE";
@@ -93,11 +106,13 @@ struct PocoHttpTransport::Impl {
         {
             std::lock_guard<std::mutex> lock(mutex);
             auto found = idle.find(key);
-            if (found != idle.end() && !found->second.empty()) {
+            while (found != idle.end() && !found->second.empty()) {
                 auto session = std::move(found->second.back());
                 found->second.pop_back();
-                reused = true;
-                return session;
+                if (!closedByPeer(*session)) {
+                    reused = true;
+                    return session;
+                }
             }
         }
         reused = false;

@@ -165,6 +165,29 @@ TEST_CASE("keep-alive: consecutive requests reuse one TLS connection; headers an
     CHECK(server.connections() == 1);
 }
 
+TEST_CASE("a pooled connection the server closed meanwhile is not used, even for a POST") {
+    const Pki& p = pki();
+    HttpsTestServer server(
+        p.dir.file("good.pem"), p.dir.file("good.key"),
+        [](Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+            std::string body(std::istreambuf_iterator<char>(request.stream()), {});
+            response.setContentLength(static_cast<std::streamsize>(body.size()));
+            response.send() << body;
+        },
+        200);
+    PocoHttpTransport transport(trusting(p.pki.caPem));
+    HttpRequest create;
+    create.method = "POST"; // not idempotent: must never be sent twice
+    create.url = "https://127.0.0.1:" + std::to_string(server.port()) + "/v1.0/applications";
+    create.contentType = "application/json";
+    create.body = R"({"displayName":"x"})";
+    CHECK(transport.send(create, nullptr).body == create.body);
+    std::this_thread::sleep_for(std::chrono::milliseconds(600)); // the server drops the idle connection
+    CHECK(transport.send(create, nullptr).body == create.body);
+    CHECK(server.requests() == 2);
+    CHECK(server.connections() == 2);
+}
+
 TEST_CASE("cancel is honoured while waiting for a slow answer") {
     const Pki& p = pki();
     HttpsTestServer server(p.dir.file("good.pem"), p.dir.file("good.key"),

@@ -59,7 +59,8 @@ void Dispatch::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::H
     _state->handler(request, response);
 }
 
-HttpsTestServer::HttpsTestServer(const std::string& certFile, const std::string& keyFile, Handler handler)
+HttpsTestServer::HttpsTestServer(const std::string& certFile, const std::string& keyFile, Handler handler,
+                                 int keepAliveTimeoutMs)
     : _state(std::make_shared<State>()) {
     Poco::Net::initializeSSL();
     _state->handler = std::move(handler);
@@ -72,6 +73,8 @@ HttpsTestServer::HttpsTestServer(const std::string& certFile, const std::string&
     _port = socket.address().port();
     auto* serverParams = new Poco::Net::HTTPServerParams;
     serverParams->setKeepAlive(true);
+    serverParams->setKeepAliveTimeout(
+        Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(keepAliveTimeoutMs) * 1000));
     serverParams->setMaxThreads(8);
     _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(_state), socket, serverParams);
     _server->start();

@@ -21,7 +21,9 @@ namespace m365test {
 class HttpsTestServer {
 public:
     using Handler = std::function<void(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse&)>;
-    HttpsTestServer(const std::string& certFile, const std::string& keyFile, Handler handler);
+    /// keepAliveTimeoutMs: how long the server keeps an idle connection open.
+    HttpsTestServer(const std::string& certFile, const std::string& keyFile, Handler handler,
+                    int keepAliveTimeoutMs = 10'000);
     ~HttpsTestServer();
     int port() const { return _port; }
     /// Distinct client connections (remote ports) seen so far.
