@@ -8,33 +8,31 @@
 // self-signed certificate and grants it one Microsoft Graph role, then runs N threads, each with one
 // keep-alive HTTPS connection, each request carrying a freshly signed assertion (new jti), as an honest
 // client would. Client and server share the machine, so the figure is what a benchmark on this machine can
-// count on. Prints one JSON line and one markdown table row. A measurement tool, not a test.
+// count on; the emulator's and the client's CPU milliseconds per token are printed too, since they do not
+// depend on what else the machine is doing. Prints one JSON line and one markdown table row (alg,
+// connections, seconds, tokens, errors, tokens/s, p50 ms, p99 ms, emulator CPU ms/token, client CPU
+// ms/token, 1-minute load average at start). A measurement tool, not a test.
+#include "throughput_assertion.h"
+#include "throughput_http.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/RejectCertificateHandler.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
-
-#include <openssl/evp.h>
-#include <openssl/rsa.h>
-#include <openssl/x509.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
-#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -42,8 +40,20 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 namespace {
 
+using emu::bench::base64;
+using emu::bench::Credential;
+using emu::bench::expect;
+using emu::bench::formEncode;
+using emu::bench::makeAssertion;
+using emu::bench::makeCredential;
+using emu::bench::Reply;
+using emu::bench::send;
+using emu::bench::Target;
+using emu::bench::toJson;
 using SteadyClock = std::chrono::steady_clock;
 const std::string kGraphCliClientId = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 const std::string kGraphAppId = "00000003-0000-0000-c000-000000000000";
@@ -84,167 +94,6 @@ Options parseOptions(int argc, char** argv) {
     return options;
 }
 
-// ---- crypto (OpenSSL EVP: Poco::JWT has no PS256) ----
-
-template <typename T, void (*Free)(T*)> struct Deleter {
-    void operator()(T* p) const { Free(p); }
-};
-using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
-
-void check(bool ok, const char* what) {
-    if (!ok)
-        throw std::runtime_error(std::string("openssl: ") + what + " failed");
-}
-
-std::string base64(const std::string& bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int n =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                        reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<size_t>(n));
-    return out;
-}
-
-std::string base64Url(const std::string& bytes) {
-    std::string out = base64(bytes);
-    std::replace(out.begin(), out.end(), '+', '-');
-    std::replace(out.begin(), out.end(), '/', '_');
-    out.erase(out.find_last_not_of('=') + 1);
-    return out;
-}
-
-std::string digest(const EVP_MD* md, const std::string& data) {
-    unsigned char buffer[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    check(EVP_Digest(data.data(), data.size(), buffer, &length, md, nullptr) == 1, "EVP_Digest");
-    return std::string(reinterpret_cast<const char*>(buffer), length);
-}
-
-// The application's key credential: an RSA-2048 key and a self-signed certificate, in memory only.
-struct Credential {
-    PKey key;
-    std::string certDer;
-};
-
-Credential makeCredential() {
-    Credential credential{PKey(EVP_RSA_gen(2048)), {}};
-    check(credential.key != nullptr, "EVP_RSA_gen");
-    X509Ptr cert(X509_new());
-    check(cert && X509_set_version(cert.get(), 2) == 1, "X509_set_version");
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), static_cast<long>(std::time(nullptr)));
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -300);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 2L * 24 * 3600);
-    X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("emulator-throughput"), -1, -1, 0);
-    check(X509_set_issuer_name(cert.get(), name) == 1, "X509_set_issuer_name");
-    check(X509_set_pubkey(cert.get(), credential.key.get()) == 1, "X509_set_pubkey");
-    check(X509_sign(cert.get(), credential.key.get(), EVP_sha256()) > 0, "X509_sign");
-    unsigned char* der = nullptr;
-    const int length = i2d_X509(cert.get(), &der);
-    check(length > 0, "i2d_X509");
-    credential.certDer.assign(reinterpret_cast<const char*>(der), static_cast<size_t>(length));
-    OPENSSL_free(der);
-    return credential;
-}
-
-std::string signRsa(EVP_PKEY* key, const std::string& input, bool pss) {
-    MdCtx ctx(EVP_MD_CTX_new());
-    EVP_PKEY_CTX* pkeyCtx = nullptr;
-    check(ctx && EVP_DigestSignInit(ctx.get(), &pkeyCtx, EVP_sha256(), nullptr, key) == 1,
-          "EVP_DigestSignInit");
-    if (pss) {
-        check(EVP_PKEY_CTX_set_rsa_padding(pkeyCtx, RSA_PKCS1_PSS_PADDING) == 1, "set PSS padding");
-        check(EVP_PKEY_CTX_set_rsa_pss_saltlen(pkeyCtx, RSA_PSS_SALTLEN_DIGEST) == 1, "set PSS salt length");
-    }
-    size_t length = 0;
-    const auto* data = reinterpret_cast<const unsigned char*>(input.data());
-    check(EVP_DigestSign(ctx.get(), nullptr, &length, data, input.size()) == 1, "EVP_DigestSign (size)");
-    std::string signature(length, '\0');
-    check(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, data,
-                         input.size()) == 1,
-          "EVP_DigestSign");
-    signature.resize(length);
-    return signature;
-}
-
-std::string toJson(const Poco::JSON::Object& object) {
-    std::ostringstream out;
-    object.stringify(out);
-    return out.str();
-}
-
-// A client assertion as Entra documents it: PS256 + x5t#S256, or the older RS256 + x5t; fresh jti every time.
-std::string makeAssertion(const Credential& credential, const std::string& alg, const std::string& clientId,
-                          const std::string& audience) {
-    const bool pss = alg == "PS256";
-    Poco::JSON::Object header;
-    header.set("alg", alg);
-    header.set("typ", "JWT");
-    header.set(pss ? "x5t#S256" : "x5t",
-               base64Url(digest(pss ? EVP_sha256() : EVP_sha1(), credential.certDer)));
-    const auto now = static_cast<Poco::Int64>(std::time(nullptr));
-    Poco::JSON::Object claims;
-    claims.set("aud", audience);
-    claims.set("iss", clientId);
-    claims.set("sub", clientId);
-    claims.set("jti", Poco::UUIDGenerator::defaultGenerator().createRandom().toString());
-    claims.set("nbf", now);
-    claims.set("exp", now + 600);
-    const std::string signingInput = base64Url(toJson(header)) + "." + base64Url(toJson(claims));
-    return signingInput + "." + base64Url(signRsa(credential.key.get(), signingInput, pss));
-}
-
-// ---- HTTP over one keep-alive TLS session ----
-
-struct Reply {
-    int status = 0;
-    std::string body;
-    Poco::JSON::Object::Ptr json() const {
-        return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-    }
-};
-
-std::string formEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
-    std::string out;
-    for (const auto& [name, value] : fields) {
-        if (!out.empty())
-            out += '&';
-        Poco::URI::encode(name, "!#$&'()*+,/:;=?@[]", out);
-        out += '=';
-        Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", out);
-    }
-    return out;
-}
-
-Reply send(Poco::Net::HTTPSClientSession& session, const std::string& method, const std::string& path,
-           const std::string& contentType, const std::string& body, const std::string& bearer = {}) {
-    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setKeepAlive(true);
-    if (!bearer.empty())
-        request.set("Authorization", "Bearer " + bearer);
-    if (!body.empty() || method == "POST") {
-        request.setContentType(contentType);
-        request.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    Reply reply;
-    reply.status = static_cast<int>(response.getStatus());
-    Poco::StreamCopier::copyToString(in, reply.body);
-    return reply;
-}
-
-Reply expect(Reply reply, int status, const std::string& what) {
-    if (reply.status != status)
-        throw std::runtime_error(what + " answered " + std::to_string(reply.status) + ": " +
-                                 reply.body.substr(0, 300));
-    return reply;
-}
-
 // ---- the emulator, started and stopped by PID ----
 
 class Emulator {
@@ -275,6 +124,7 @@ public:
     Emulator& operator=(const Emulator&) = delete;
 
     std::string field(const std::string& name) const { return _ready->getValue<std::string>(name); }
+    long pid() const { return static_cast<long>(_process->id()); }
 
 private:
     void stop() {
@@ -290,17 +140,6 @@ private:
     Poco::Pipe _stdout;
     std::optional<Poco::ProcessHandle> _process;
     Poco::JSON::Object::Ptr _ready;
-};
-
-struct Target {
-    std::string host;
-    Poco::UInt16 port = 0;
-    Poco::Net::Context::Ptr context;
-    std::unique_ptr<Poco::Net::HTTPSClientSession> session() const {
-        auto s = std::make_unique<Poco::Net::HTTPSClientSession>(host, port, context);
-        s->setKeepAlive(true);
-        return s;
-    }
 };
 
 // Device code for the seeded Global Administrator, approved through the control API.
@@ -425,6 +264,28 @@ double percentile(std::vector<double>& values, double p) {
     return values[index];
 }
 
+// CPU seconds (user + system, all threads) a process has used so far: fields 14 and 15 of /proc/<pid>/stat.
+// Client and emulator share two cores with whatever else runs, so tokens per second alone depends on the
+// machine's load; CPU milliseconds per token do not, and tell what the emulator could do on an idle core.
+double cpuSeconds(const std::string& pid) {
+    std::ifstream in("/proc/" + pid + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2)); // after "pid (comm) "; next is field 3
+    std::string field;
+    double ticks = 0;
+    for (int index = 3; index <= 15 && fields >> field; ++index)
+        if (index >= 14)
+            ticks += std::stod(field);
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::string loadAverage() {
+    std::ifstream in("/proc/loadavg");
+    std::string oneMinute;
+    in >> oneMinute;
+    return oneMinute;
+}
+
 int run(const Options& options) {
     Poco::Net::initializeSSL();
     Emulator emulator(options.emulator);
@@ -445,6 +306,10 @@ int run(const Options& options) {
     const std::string tokenPath = "/" + tenant + "/oauth2/v2.0/token";
     const std::string audience = emulator.field("authority") + tokenPath;
 
+    const std::string emulatorPid = std::to_string(emulator.pid());
+    const std::string load = loadAverage();
+    const double emulatorCpuBefore = cpuSeconds(emulatorPid);
+    const double clientCpuBefore = cpuSeconds("self");
     const auto deadline = SteadyClock::now() + std::chrono::seconds(options.seconds);
     const auto started = SteadyClock::now();
     std::vector<WorkerResult> results(static_cast<size_t>(options.connections));
@@ -456,6 +321,8 @@ int run(const Options& options) {
     for (auto& thread : threads)
         thread.join();
     const double elapsed = std::chrono::duration<double>(SteadyClock::now() - started).count();
+    const double emulatorCpu = cpuSeconds(emulatorPid) - emulatorCpuBefore;
+    const double clientCpu = cpuSeconds("self") - clientCpuBefore;
 
     WorkerResult total;
     for (auto& result : results) {
@@ -479,9 +346,16 @@ int run(const Options& options) {
     line.set("tokens_per_second", perSecond);
     line.set("p50_ms", p50);
     line.set("p99_ms", p99);
+    const double tokens = static_cast<double>(std::max(total.tokens, 1L));
+    const double emulatorCpuMs = 1000.0 * emulatorCpu / tokens;
+    const double clientCpuMs = 1000.0 * clientCpu / tokens;
+    line.set("emulator_cpu_ms_per_token", emulatorCpuMs);
+    line.set("client_cpu_ms_per_token", clientCpuMs);
+    line.set("load_average_1min_at_start", load);
     std::cout << toJson(line) << "\n";
-    std::printf("| %s | %d | %.1f | %ld | %ld | %.0f | %.2f | %.2f |\n", options.alg.c_str(),
-                options.connections, elapsed, total.tokens, total.errors, perSecond, p50, p99);
+    std::printf("| %s | %d | %.1f | %ld | %ld | %.0f | %.2f | %.2f | %.2f | %.2f | %s |\n",
+                options.alg.c_str(), options.connections, elapsed, total.tokens, total.errors, perSecond, p50,
+                p99, emulatorCpuMs, clientCpuMs, load.c_str());
     if (!total.firstError.empty())
         std::cerr << "first error: " << total.firstError << "\n";
     Poco::Net::uninitializeSSL();
