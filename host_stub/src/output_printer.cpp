@@ -7,6 +7,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSONString.h>
 
@@ -32,13 +33,24 @@ std::string relativeTime(int64_t unixSeconds) {
     return "in " + std::to_string(delta / 3600) + " h";
 }
 
-/// Plugin events are JSON objects; show them as "key=value ..." in text mode.
+/// Plugin events are JSON objects; in text mode "step: step=sign_in state=done" (the plugin's order).
 std::string eventText(const Poco::JSON::Object& event) {
-    std::string text;
-    for (const auto& [key, value] : event) {
-        text += (text.empty() ? "" : " ") + key + "=" + value.toString();
+    std::string text = event.has("event") ? event.get("event").toString() + ":" : std::string("event:");
+    for (const auto& name : event.getNames()) {
+        if (name != "event") {
+            text += " " + name + "=" + event.get(name).toString();
+        }
     }
     return text;
+}
+
+/// Long config values are cut in listings (store get shows them whole).
+std::string shortened(const std::string& value) {
+    constexpr std::size_t Limit = 100;
+    if (value.size() <= Limit) {
+        return value;
+    }
+    return value.substr(0, Limit) + "... (" + std::to_string(value.size()) + " bytes)";
 }
 
 } // namespace
@@ -133,7 +145,9 @@ void OutputPrinter::info(const wp::host::Module& module) {
 void OutputPrinter::event(std::string_view json) {
     Poco::JSON::Object::Ptr parsed;
     try {
-        parsed = Poco::JSON::Parser().parse(std::string(json)).extract<Poco::JSON::Object::Ptr>();
+        // Keep the plugin's field order: it wrote them in the order that reads best.
+        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+        parsed = parser.parse(std::string(json)).extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception&) {
     } catch (const std::exception&) {
     }
@@ -242,7 +256,7 @@ void OutputPrinter::acquireSummary(std::uint64_t acquired, std::uint64_t failed)
     text("acquired " + std::to_string(acquired) + " credential(s), " + std::to_string(failed) + " failed");
 }
 
-void OutputPrinter::storeEntry(const CatalogEntry& entry) {
+void OutputPrinter::storeEntry(const CatalogEntry& entry, bool whole) {
     const char* store = entry.kind == StoreKind::Secret ? "secret" : "config";
     if (_json) {
         Poco::JSON::Object object = line("store_entry");
@@ -254,7 +268,7 @@ void OutputPrinter::storeEntry(const CatalogEntry& entry) {
         return;
     }
     text(std::string("  ") + store + "  " + entry.key + "  (revision " + std::to_string(entry.revision) +
-         "): " + entry.displayValue);
+         "): " + (whole ? entry.displayValue : shortened(entry.displayValue)));
 }
 
 void OutputPrinter::instanceStatus(const std::string& instance, wp_status status, int worstSeverity,

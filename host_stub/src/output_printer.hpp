@@ -41,7 +41,8 @@ public:
     void acquireError(const wp::Error& error);
     /// The totals of a repeated acquire.
     void acquireSummary(std::uint64_t acquired, std::uint64_t failed);
-    void storeEntry(const CatalogEntry& entry);
+    /// A stored key; in text mode long values are cut unless whole (JSON lines always carry all of it).
+    void storeEntry(const CatalogEntry& entry, bool whole);
     /// One instance's line in `status`; error: why its validate failed, if it did.
     void instanceStatus(const std::string& instance, wp_status status, int worstSeverity,
                         const wp::Error* error);

@@ -16,7 +16,7 @@ wp_status listEntries(VerbContext& context) {
         if (context.options.secrets && entry.kind != StoreKind::Secret) {
             continue;
         }
-        context.printer.storeEntry(entry);
+        context.printer.storeEntry(entry, false);
         ++shown;
     }
     if (shown == 0) {
@@ -30,7 +30,7 @@ wp_status getEntry(VerbContext& context, const std::string& key) {
     StoreKind wanted = context.options.secrets ? StoreKind::Secret : StoreKind::Config;
     for (const CatalogEntry& entry : instanceEntries(context)) {
         if (entry.kind == wanted && entry.key == key) {
-            context.printer.storeEntry(entry);
+            context.printer.storeEntry(entry, true);
             context.printer.result("store get", WP_OK, nullptr);
             return WP_OK;
         }
