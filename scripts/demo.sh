@@ -19,6 +19,7 @@ trap cleanup EXIT INT TERM
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "Starting the Entra ID + Microsoft Graph emulator (loopback, TLS, admin approves after 5 s)"
+mkdir -p "$work/emulator"
 "$bin/m365-emulator" --port 0 --state-dir "$work/emulator" --control --auto-approve 5 \
   --replication-delay-ms 1500 >"$work/emulator.out" 2>"$work/emulator.log" &
 emulator_pid=$!
