@@ -14,6 +14,8 @@ import {
 
 const traffic = watchTraffic();
 const ADMIN = `admin@${emulator.tenantDomain}`;
+const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10'; // directory role template ids (wids)
+const CLOUD_APPLICATION_ADMINISTRATOR = '158c047a-c907-4556-b7ef-446551a6b5f7';
 const GRAPH_DEFAULT = ['https://graph.microsoft.com/.default'];
 const tokenEndpoint = `${emulator.authority}/${emulator.tenantId}/oauth2/v2.0/token`;
 const shared = {}; // filled by earlier tests: admin token, registered app, its certificate
@@ -42,11 +44,13 @@ async function assertRefusedWith700027(clientCertificate) {
     });
 }
 
-test('acquireTokenByDeviceCode completes after the control API approves the code', async () => {
+// msal-node's device code flow against `<authority>/<tenantSegment>`; the control API approves the user code
+// msal-node hands to deviceCodeCallback, as `upn`. Returns msal-node's AuthenticationResult.
+async function signInByDeviceCode(tenantSegment, upn) {
     const pca = new PublicClientApplication({
         auth: {
             clientId: GRAPH_CLI_CLIENT_ID,
-            authority: `${emulator.authority}/${emulator.tenantDomain}`,
+            authority: `${emulator.authority}/${tenantSegment}`,
             knownAuthorities: [emulator.hostAndPort],
         },
     });
@@ -61,7 +65,7 @@ test('acquireTokenByDeviceCode completes after the control API approves the code
                 const listed = (await control.deviceCodes()).find((c) => c.user_code === code.userCode);
                 assert.equal(listed?.status, 'pending');
                 assert.equal(listed.client_id, GRAPH_CLI_CLIENT_ID);
-                await control.approve(code.userCode, ADMIN);
+                await control.approve(code.userCode, upn);
             })().catch((err) => { request.cancel = true; throw err; }); // stop msal-node's polling on failure
         },
     };
@@ -70,20 +74,33 @@ test('acquireTokenByDeviceCode completes after the control API approves the code
     if (resultOrError instanceof Error) throw resultOrError;
     const result = resultOrError;
 
-    assert.equal(result.account?.username, ADMIN);
+    assert.equal(result.account?.username, upn);
     assert.equal(result.tenantId, emulator.tenantId);
     assert.ok(result.scopes.some((s) => /Application\.ReadWrite\.All$/.test(s)), result.scopes.join(' '));
     const claims = await verifyIssuedToken(result.accessToken);
-    assert.equal(claims.upn, ADMIN);
+    assert.equal(claims.upn, upn);
     assert.equal(claims.tid, emulator.tenantId);
     assert.match(claims.scp, /(^| )Application\.ReadWrite\.All( |$)/);
     assert.match(claims.scp, /(^| )AppRoleAssignment\.ReadWrite\.All( |$)/);
-    assert.ok(Array.isArray(claims.wids) && claims.wids.includes('62e90394-69f5-4237-9190-012177145e10'), 'wids has Global Administrator');
 
-    const polls = traffic.requests.filter((r) => new URL(r.url).pathname.endsWith('/oauth2/v2.0/token'));
+    const devicecode = traffic.requests.filter((r) => new URL(r.url).pathname === `/${tenantSegment}/oauth2/v2.0/devicecode`);
+    assert.equal(devicecode.length, 1, `msal-node asked ${tenantSegment}'s devicecode endpoint once`);
+    const polls = traffic.requests.filter((r) => new URL(r.url).pathname === `/${tenantSegment}/oauth2/v2.0/token`);
     assert.ok(polls.length >= 1);
     assert.equal(new URLSearchParams(polls.at(-1).body).get('grant_type'), 'device_code'); // msal-node's short form
+    return { result, claims };
+}
+
+test('acquireTokenByDeviceCode completes after the control API approves the code', async () => {
+    const { result, claims } = await signInByDeviceCode(emulator.tenantDomain, ADMIN);
+    assert.ok(Array.isArray(claims.wids) && claims.wids.includes(GLOBAL_ADMINISTRATOR), 'wids has Global Administrator');
     shared.adminToken = result.accessToken;
+});
+
+test('acquireTokenByDeviceCode through the organizations authority signs in to the user\'s tenant', async () => {
+    const { claims } = await signInByDeviceCode('organizations', `appadmin@${emulator.tenantDomain}`);
+    assert.ok(claims.wids?.includes(CLOUD_APPLICATION_ADMINISTRATOR), 'wids has Cloud Application Administrator');
+    assert.ok(!claims.wids.includes(GLOBAL_ADMINISTRATOR));
 });
 
 test('an application with a certificate is registered through Graph and granted one Graph app role', async () => {
