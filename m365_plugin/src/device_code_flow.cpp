@@ -2,12 +2,10 @@
 #include "device_code_flow.h"
 
 #include "entra_error.h"
+#include "json_scan.h"
 #include "jwt.h"
 
 #include <wp/error.hpp>
-
-#include <Poco/Exception.h>
-#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 
@@ -33,26 +31,18 @@ struct WipeOnExit {
 };
 
 DeviceAuthorization parseAuthorization(std::string_view body, int64_t nowUnix) {
-    Poco::JSON::Object::Ptr object;
-    try {
-        Poco::JSON::Parser parser;
-        Poco::Dynamic::Var value = parser.parse(std::string(body));
-        if (value.type() == typeid(Poco::JSON::Object::Ptr))
-            object = value.extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception&) {
-    }
-    auto text = [&](const char* name) {
-        return object && object->has(name) && object->get(name).isString()
-                   ? object->get(name).extract<std::string>()
-                   : std::string();
+    // Scanned in place (json_scan.h): the device code goes from the body, which the caller wipes,
+    // straight into a SecretBuffer.
+    std::vector<JsonMember> members = scanJsonObject(body).value_or(std::vector<JsonMember>());
+    auto text = [&](std::string_view name) {
+        const JsonMember* member = findMember(members, name);
+        if (member == nullptr || member->kind != JsonMember::Kind::String)
+            return std::string();
+        return unescapeJsonString(member->raw).value_or(std::string());
     };
-    auto number = [&](const char* name, int64_t fallback) {
-        try {
-            if (object && object->has(name))
-                return object->get(name).convert<int64_t>();
-        } catch (const Poco::Exception&) {
-        }
-        return fallback;
+    auto number = [&](std::string_view name, int64_t fallback) {
+        const JsonMember* member = findMember(members, name);
+        return member != nullptr ? memberInteger(*member).value_or(fallback) : fallback;
     };
     DeviceAuthorization authorization;
     authorization.deviceCode = SecretBuffer::adopt(text("device_code"));

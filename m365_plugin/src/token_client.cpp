@@ -2,11 +2,9 @@
 #include "token_client.h"
 
 #include "entra_error.h"
+#include "json_scan.h"
 
 #include <wp/error.hpp>
-
-#include <Poco/Exception.h>
-#include <Poco/JSON/Parser.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -21,25 +19,18 @@ namespace {
                     "Retry later; if it persists, check the authority host setting.");
 }
 
-/// expires_in & co.: integers in v2.0, strings in the v1 endpoint (MSAL parses both).
-std::optional<int64_t> seconds(const Poco::JSON::Object::Ptr& object, const std::string& name) {
-    if (!object->has(name))
+/// A string member's value (escapes decoded), or nullopt.
+std::optional<std::string> stringMember(const std::vector<JsonMember>& members, std::string_view key) {
+    const JsonMember* member = findMember(members, key);
+    if (member == nullptr || member->kind != JsonMember::Kind::String)
         return std::nullopt;
-    Poco::Dynamic::Var value = object->get(name);
-    try {
-        if (value.isString()) {
-            const std::string text = value.extract<std::string>();
-            char* end = nullptr;
-            long long parsed = std::strtoll(text.c_str(), &end, 10);
-            if (text.empty() || *end != '\0')
-                return std::nullopt;
-            return static_cast<int64_t>(parsed);
-        }
-        if (value.isNumeric())
-            return value.convert<int64_t>();
-    } catch (const Poco::Exception&) {
-    }
-    return std::nullopt;
+    return unescapeJsonString(member->raw);
+}
+
+/// expires_in & co.: integers in v2.0, strings in the v1 endpoint (MSAL parses both).
+std::optional<int64_t> seconds(const std::vector<JsonMember>& members, std::string_view key) {
+    const JsonMember* member = findMember(members, key);
+    return member != nullptr ? memberInteger(*member) : std::nullopt;
 }
 
 /// Wipes a string that held a secret when the scope ends (also on exceptions).
@@ -75,37 +66,36 @@ std::string formEncode(std::string_view value) {
 }
 
 AccessToken parseTokenResponse(std::string_view body, std::string scope, int64_t issuedAt) {
-    Poco::JSON::Object::Ptr object;
-    try {
-        Poco::JSON::Parser parser;
-        Poco::Dynamic::Var value = parser.parse(std::string(body));
-        if (value.type() == typeid(Poco::JSON::Object::Ptr))
-            object = value.extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception&) {
-    }
-    if (!object)
+    // Scanned in place (json_scan.h): the token goes from the body, which the caller wipes, straight
+    // into the SecretBuffer.
+    std::optional<std::vector<JsonMember>> members = scanJsonObject(body);
+    if (!members)
         badTokenResponse("the body is not a JSON object");
-    if (!object->has("access_token") || !object->get("access_token").isString())
+    const JsonMember* accessToken = findMember(*members, "access_token");
+    if (accessToken == nullptr || accessToken->kind != JsonMember::Kind::String)
         badTokenResponse("access_token is missing");
     AccessToken token;
-    {
-        // Take a copy into the SecretBuffer and wipe the copy.
-        std::string text = object->get("access_token").extract<std::string>();
-        token.token = SecretBuffer::adopt(std::move(text));
+    if (accessToken->raw.find('\\') == std::string_view::npos) {
+        token.token = SecretBuffer(accessToken->raw);
+    } else { // JWTs never need escapes, but an opaque token might
+        std::optional<std::string> decoded = unescapeJsonString(accessToken->raw);
+        if (!decoded)
+            badTokenResponse("access_token is not a valid JSON string");
+        token.token = SecretBuffer::adopt(std::move(*decoded));
     }
     if (token.token.empty())
         badTokenResponse("access_token is empty");
-    std::optional<int64_t> expiresIn = seconds(object, "expires_in");
+    std::optional<int64_t> expiresIn = seconds(*members, "expires_in");
     if (!expiresIn || *expiresIn <= 0)
         badTokenResponse("expires_in is missing or not positive");
     token.expiresAt = issuedAt + *expiresIn;
-    if (auto extended = seconds(object, "ext_expires_in"); extended && *extended > 0)
+    if (auto extended = seconds(*members, "ext_expires_in"); extended && *extended > 0)
         token.extExpiresAt = issuedAt + *extended;
-    if (auto refreshIn = seconds(object, "refresh_in");
+    if (auto refreshIn = seconds(*members, "refresh_in");
         refreshIn && *refreshIn > 0 && *refreshIn < *expiresIn)
         token.refreshAt = issuedAt + *refreshIn;
-    if (object->has("token_type") && object->get("token_type").isString())
-        token.tokenType = object->get("token_type").extract<std::string>();
+    if (auto type = stringMember(*members, "token_type"); type && !type->empty())
+        token.tokenType = *type;
     token.scope = std::move(scope);
     return token;
 }
