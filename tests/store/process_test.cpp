@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace wphost;
 using namespace wphost::test;
@@ -157,4 +158,38 @@ TEST_CASE("a process killed with SIGKILL while writing leaves a readable store w
     CHECK(secretValue <= committed + 1);
     // And it still takes writes.
     CHECK(stores.config.putIf("counter", counter.revision, "after the crash").status == WP_OK);
+}
+
+TEST_CASE("processes opening a brand-new store at once all succeed and share one master key") {
+    for (int round = 0; round < 5; ++round) {
+        ScratchDir dir;
+        constexpr int Processes = 8;
+        int barrier[2];
+        REQUIRE(::pipe(barrier) == 0);
+        std::vector<pid_t> children;
+        for (int i = 0; i < Processes; ++i) {
+            children.push_back(spawnChild([&dir, &barrier, i] {
+                ::close(barrier[1]);
+                char byte;
+                if (::read(barrier[0], &byte, 1) != 0) {
+                    return 2;
+                }
+                // Nothing exists yet: the database, its schema and the master key are created in a race.
+                InstanceStores stores(dir, "instance-" + std::to_string(i));
+                bool ok =
+                    stores.secrets.putIf("token", 0, "secret of " + std::to_string(i)).status == WP_OK &&
+                    stores.config.putIf("settings", 0, "{}").status == WP_OK;
+                return ok ? 0 : 1;
+            }));
+        }
+        ::close(barrier[0]);
+        ::close(barrier[1]); // go
+        for (pid_t child : children) {
+            CHECK(waitExitCode(child) == 0);
+        }
+        for (int i = 0; i < Processes; ++i) {
+            InstanceStores stores(dir, "instance-" + std::to_string(i));
+            CHECK(stores.secrets.get("token").value == "secret of " + std::to_string(i));
+        }
+    }
 }

@@ -5,10 +5,12 @@
 #include "wphost/store_paths.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace wphost {
@@ -85,6 +87,24 @@ std::uint64_t nextRevision(sqlite3* db) {
     return revision;
 }
 
+/// Opening a fresh database races with other processes opening it: switching to WAL and creating the
+/// schema need locks for which SQLite does not always consult the busy handler.  Retry those steps for
+/// as long as the busy timeout would have waited.
+template <typename Step> void retryWhileBusy(Step&& step) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(BusyTimeoutMs);
+    for (;;) {
+        try {
+            step();
+            return;
+        } catch (const StoreError& error) {
+            if (error.code() != "store.busy" || std::chrono::steady_clock::now() > deadline) {
+                throw;
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
 } // namespace
 
 std::string_view storeKindName(StoreKind kind) {
@@ -107,10 +127,10 @@ std::shared_ptr<SqliteDatabase> SqliteDatabase::open(const std::string& path) {
     sqlite3_busy_timeout(handle, BusyTimeoutMs);
     // WAL: readers never block the writer; FULL: a committed write survives even a power cut.
     // secure_delete: overwritten values do not linger in free pages.
-    detail::execute(handle, "PRAGMA journal_mode = WAL");
+    retryWhileBusy([handle] { detail::execute(handle, "PRAGMA journal_mode = WAL"); });
     detail::execute(handle, "PRAGMA synchronous = FULL");
     detail::execute(handle, "PRAGMA secure_delete = ON");
-    database->createSchema();
+    retryWhileBusy([&database] { database->createSchema(); });
     return database;
 }
 
