@@ -81,14 +81,17 @@ ParsedScope parseScope(std::string_view scope) {
 }
 
 std::vector<std::string> distinctResources(const ParsedScope& scope) {
+    // Graph's app id and its URI are one resource; the first spelling is kept (it becomes the token's aud).
+    auto sameResource = [](std::string key) {
+        return key == kGraphAppId ? std::string(kGraphResource) : key;
+    };
     std::vector<std::string> resources;
     for (const auto& [resource, permission] : scope.permissions) {
         std::string key = lower(resource);
         while (!key.empty() && key.back() == '/')
             key.pop_back();
-        if (key == kGraphAppId)
-            key = std::string(kGraphResource);
-        if (std::find(resources.begin(), resources.end(), key) == resources.end())
+        if (std::none_of(resources.begin(), resources.end(),
+                         [&](const std::string& seen) { return sameResource(seen) == sameResource(key); }))
             resources.push_back(key);
     }
     return resources;

@@ -58,7 +58,8 @@ nlohmann::json EmulatorProcess::control(const std::string& method, const std::st
 
 std::vector<nlohmann::json> EmulatorProcess::deviceCodes() const {
     std::vector<nlohmann::json> codes;
-    for (const auto& code : control("GET", "/_emulator/devicecodes")["value"])
+    const nlohmann::json listed = control("GET", "/_emulator/devicecodes"); // keep it alive during the loop
+    for (const auto& code : listed["value"])
         codes.push_back(code);
     return codes;
 }
