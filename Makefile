@@ -1,6 +1,6 @@
 # The two commands of the README (make demo, make test) and their building blocks.
 # Every target first installs what is missing (Debian packages, npm packages): see scripts/deps.sh.
-.PHONY: deps build demo test test-dev test-asan bench format clean
+.PHONY: deps build demo test test-dev test-asan test-tsan fuzz bench format clean
 
 deps:
 	@scripts/deps.sh
@@ -23,6 +23,16 @@ test-asan: deps
 	ctest --preset asan
 
 test: test-dev test-asan
+
+# The concurrency tests (ctest label "tsan") under ThreadSanitizer.
+test-tsan: deps
+	cmake --preset tsan
+	cmake --build --preset tsan
+	ctest --preset tsan
+
+# Every libFuzzer target for FUZZ_SECONDS (default 60) each; see scripts/fuzz.sh.
+fuzz: deps
+	scripts/fuzz.sh
 
 format:
 	git ls-files '*.h' '*.hpp' '*.cpp' | xargs clang-format -i

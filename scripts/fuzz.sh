@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (preset "fuzz": clang, ASan+UBSan, build-fuzz/) and runs each for
+# FUZZ_SECONDS (default 60) on a scratch copy of its seed corpus in fuzz/corpus/<target>/, then prints
+# executions and findings per target.  Exit status 1 if any target found a crash, leak or timeout;
+# the reproducers are kept in build-fuzz/fuzz-findings/.
+#
+#   scripts/fuzz.sh                       # every target, 60 s each
+#   FUZZ_SECONDS=600 scripts/fuzz.sh jwt  # one target, longer
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+seconds="${FUZZ_SECONDS:-60}"
+max_len="${FUZZ_MAX_LEN:-16384}"
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=(token_response graph_response jwt config_record settings)
+fi
+
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+
+work="build-fuzz/fuzz-work"
+findings="build-fuzz/fuzz-findings"
+rm -rf "$work"
+mkdir -p "$work" "$findings"
+
+failed=0
+summary=()
+for target in "${targets[@]}"; do
+    binary="build-fuzz/bin/fuzz_${target}"
+    if [ ! -x "$binary" ]; then
+        echo "fuzz.sh: no such target: ${target}" >&2
+        exit 2
+    fi
+    # A scratch corpus: the committed seeds stay small and unchanged.
+    corpus="${work}/${target}"
+    mkdir -p "$corpus"
+    cp fuzz/corpus/"${target}"/* "$corpus"/
+    log="${work}/${target}.log"
+    echo "== fuzz_${target}: ${seconds} s"
+    status=0
+    "$binary" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="${findings}/${target}-" "$corpus" >"$log" 2>&1 || status=$?
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    found=$(ls "${findings}/${target}-"* 2>/dev/null | wc -l)
+    if [ "$status" -ne 0 ]; then
+        failed=1
+        grep -E '^==[0-9]+==|^SUMMARY|ERROR: libFuzzer' "$log" | head -5 || true
+    fi
+    summary+=("$(printf '%-16s executions=%-10s findings=%s exit=%s corpus=%s' \
+        "$target" "${runs:-?}" "$found" "$status" "$(ls "$corpus" | wc -l)")")
+done
+
+echo "== summary (${seconds} s per target; logs in ${work}/, reproducers in ${findings}/)"
+printf '%s\n' "${summary[@]}"
+exit "$failed"
