@@ -42,7 +42,7 @@ TEST_CASE("PS256 + x5t#S256 and RS256 + x5t assertions both get an app-only Grap
     }
 }
 
-TEST_CASE("thumbprints in standard base64 are accepted as Entra does; a reused jti is accepted") {
+TEST_CASE("thumbprints in standard base64 are accepted as Entra does - a reused jti is accepted") {
     InProcessEmulator emulator;
     auto cert = makeCertificate();
     const std::string appId = emulator.registerApp(cert);
@@ -214,7 +214,7 @@ TEST_CASE("client errors: unknown app 700016, no assertion 7000218, public clien
     CHECK(aadsts(emulator.clientCredentials(cli, emulator.assertion(cli, cert))) == 700025);
 }
 
-TEST_CASE("deleting the application removes its service principal and assignments; tokens stop") {
+TEST_CASE("deleting the application removes its service principal and assignments - tokens stop") {
     InProcessEmulator emulator;
     auto cert = makeCertificate();
     const std::string appId = emulator.registerApp(cert);

@@ -114,7 +114,7 @@ TEST_CASE("bad fault definitions are refused with a readable message") {
     CHECK(emulator.client().request("POST", "/_emulator/faults", "{", "application/json").status == 400);
 }
 
-TEST_CASE("the clock offset expires issued tokens; replication delay is settable") {
+TEST_CASE("the clock offset expires issued tokens - replication delay is settable") {
     InProcessEmulator emulator;
     auto& tokens = emulator.context().tokens;
     const std::string token = tokens.sign({{"aud", "https://graph.microsoft.com"},

@@ -137,7 +137,7 @@ TEST_CASE("an expired code (clock moved past expires_in) is expired_token / AADS
     CHECK_FALSE(decide(emulator, code, true, "admin@contoso.onmicrosoft.com"));
 }
 
-TEST_CASE("a public client presenting an assertion is AADSTS700025; unknown codes are invalid_grant") {
+TEST_CASE("a public client presenting an assertion is AADSTS700025 - unknown codes are invalid_grant") {
     InProcessEmulator emulator;
     auto code = requestCode(emulator);
     auto withAssertion = emulator.client().postForm(
@@ -156,7 +156,7 @@ TEST_CASE("a public client presenting an assertion is AADSTS700025; unknown code
     CHECK(otherTenantSegment.json()["error"] == "invalid_grant");
 }
 
-TEST_CASE("a user of another tenant cannot approve; an unsupported grant type is AADSTS70003") {
+TEST_CASE("a user of another tenant cannot approve - an unsupported grant type is AADSTS70003") {
     InProcessEmulator emulator;
     auto code = requestCode(emulator);
     CHECK_FALSE(decide(emulator, code, true, "nobody@fabrikam.onmicrosoft.com"));

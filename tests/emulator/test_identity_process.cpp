@@ -58,7 +58,7 @@ TEST_CASE("--auto-approve approves device codes as the seeded Global Administrat
     CHECK(emulator.deviceCodes().at(0)["upn"] == "pra@contoso.onmicrosoft.com");
 }
 
-TEST_CASE("a seed file defines tenants, users and roles; a bad one stops the emulator with a message") {
+TEST_CASE("a seed file defines tenants, users and roles - a bad one stops the emulator with a message") {
     const auto dir = std::filesystem::temp_directory_path() / ("emu-seed-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     {
