@@ -79,8 +79,8 @@ CliApp::CliApp() {
 void CliApp::defineOptions(Poco::Util::OptionSet& options) {
     Application::defineOptions(options);
     options.addOption(flag("help", "h", "show this help and exit"));
-    options.addOption(
-        valued("plugin", "p", "plugin module to load (default: <bin>/../lib/libm365_plugin.so)", "PATH"));
+    options.addOption(valued(
+        "plugin", "p", "plugin module to load (default: <bin>/../lib/" WPHOST_DEFAULT_PLUGIN ")", "PATH"));
     options.addOption(valued("instance", "i", "plugin instance to use (default: default)", "NAME"));
     options.addOption(Option("set", "s",
                              "a setting for configure; the value is taken as JSON if it parses "

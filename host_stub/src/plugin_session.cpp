@@ -55,7 +55,7 @@ std::string defaultPluginPath() {
     char buffer[PATH_MAX];
     ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
     std::string exe = n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string("./host_stub");
-    auto path = std::filesystem::path(exe).parent_path() / ".." / "lib" / "libm365_plugin.so";
+    auto path = std::filesystem::path(exe).parent_path() / ".." / "lib" / WPHOST_DEFAULT_PLUGIN;
     return path.lexically_normal().string();
 }
 

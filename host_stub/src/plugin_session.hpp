@@ -54,7 +54,8 @@ private:
     std::unique_ptr<StoreService> _store;
 };
 
-/// The default module: <dir of this executable>/../lib/libm365_plugin.so.
+/// The default module: <dir of this executable>/../lib/WPHOST_DEFAULT_PLUGIN (set by the build:
+/// libm365_plugin.so, the product's plugin; the host itself knows no plugin).
 std::string defaultPluginPath();
 
 } // namespace wphost

@@ -63,7 +63,7 @@ std::string buildSettingsJson(const std::string& settingsFile, const std::vector
         if (equals == std::string::npos || equals == 0) {
             throw wp::Error(WP_E_INVALID_ARGUMENT, "cli.set_malformed",
                             "--set needs key=value, got '" + assignment.substr(0, equals) + "'",
-                            "for example --set tenant=contoso.onmicrosoft.com");
+                            "for example --set units=metric");
         }
         settings->set(assignment.substr(0, equals), parseValue(assignment.substr(equals + 1)));
     }
