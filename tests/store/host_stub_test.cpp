@@ -160,6 +160,11 @@ TEST_CASE("the example plugin is configured, validated and acquires a credential
     }
     CHECK(sawSecret);
     CHECK(listed.output().find(ApiKeyCanary) == std::string::npos);
+    HostRun secret = runHost(dir, example(dir, {"store", "get", "api-key", "--secrets"}));
+    CHECK(secret.exitCode == 0);
+    CHECK(secret.output().find(ApiKeyCanary) == std::string::npos);
+    CHECK(secret.output().find("********") != std::string::npos);
+    CHECK(runHost(dir, example(dir, {"store", "get", "no-such-key"})).exitCode == WP_E_NOT_FOUND);
     CHECK(readFileBytes(dir.file("store.db")).find(ApiKeyCanary) == std::string::npos);
     CHECK(fileMode(dir.file("store.db")) == 0600);
     CHECK(fileMode(dir.file("master.key")) == 0600);
