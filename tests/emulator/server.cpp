@@ -101,7 +101,22 @@ public:
         : _router(router), _faults(faults), _port(port) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
-        Request request = toRequest(in, _port);
+        Request request;
+        try {
+            request = toRequest(in, _port);
+        } catch (const std::exception&) {
+            // Unreadable or oversized request: answer once and close, as a front door would.
+            out.setStatus(Poco::Net::HTTPResponse::HTTP_REQUESTENTITYTOOLARGE);
+            out.setKeepAlive(false);
+            out.setContentLength(0);
+            out.send();
+            return;
+        }
+        serve(request, in, out);
+    }
+
+private:
+    void serve(const Request& request, Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
         std::optional<Fault> fault = _faults.take(request.method, request.path);
         if (fault && fault->delayMs > 0)
             std::this_thread::sleep_for(std::chrono::milliseconds(fault->delayMs));
@@ -140,7 +155,6 @@ public:
         out.sendBuffer(response.body.data(), response.body.size());
     }
 
-private:
     const Router& _router;
     FaultInjector& _faults;
     unsigned short _port;

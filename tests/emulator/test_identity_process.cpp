@@ -87,3 +87,23 @@ TEST_CASE("a seed file defines tenants, users and roles - a bad one stops the em
     CHECK(text.find("onmicrosoft.com") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("--state-dir keeps the CA across restarts so clients keep trusting it") {
+    const auto dir = std::filesystem::temp_directory_path() / ("emu-state-" + std::to_string(::getpid()));
+    wptest::EmulatorProcess::Options options;
+    options.extraArgs = {"--state-dir", dir.string()};
+    std::string firstCa;
+    {
+        wptest::EmulatorProcess first(options);
+        CHECK(first.caFile() == (dir / "ca.pem").string());
+        std::ifstream in(first.caFile());
+        firstCa.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    wptest::EmulatorProcess second(options);
+    std::ifstream in(second.caFile());
+    CHECK(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()) == firstCa);
+    CHECK(second.client().get("/organizations/v2.0/.well-known/openid-configuration").status == 200);
+    CHECK((std::filesystem::status(dir / "ca-key.pem").permissions() & std::filesystem::perms::others_read) ==
+          std::filesystem::perms::none);
+    std::filesystem::remove_all(dir);
+}

@@ -110,6 +110,7 @@ TokenService::TokenService(const Clock& clock, const std::string& stateDir)
     : _clock(clock), _key(std::make_unique<Key>()) {
     std::filesystem::path file;
     if (!stateDir.empty()) {
+        std::filesystem::create_directories(stateDir);
         file = std::filesystem::path(stateDir) / "token-signing-key.pem";
         _key->pkey = loadPrivateKey(file);
     }
