@@ -88,6 +88,9 @@ GraphResult GraphClient::send(const std::string& method, const std::string& path
         std::optional<ServiceError> failure;
         try {
             auto response = _transport->send(request, _call);
+            if (_onTrace)
+                _onTrace(method + " " + path + " -> " + std::to_string(response.status) + " (request-id " +
+                         response.header("request-id") + ")");
             if (response.ok() || (missingIsOk && response.status == 404)) {
                 GraphResult result;
                 result.status = response.status;

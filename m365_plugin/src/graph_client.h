@@ -57,6 +57,9 @@ public:
     void onRetry(std::function<void(const std::string& what, std::chrono::milliseconds wait)> callback) {
         _onRetry = std::move(callback);
     }
+    /// Called with one line per HTTP exchange ("POST /applications -> 201 (request-id ...)"): never a
+    /// token or a body, so hosts can log it at trace level.
+    void onTrace(std::function<void(const std::string& line)> callback) { _onTrace = std::move(callback); }
     /// request-ids of every successful write, for the audit record.
     const std::vector<std::string>& writeRequestIds() const noexcept { return _writeRequestIds; }
     const std::string& graphBase() const noexcept { return _graphBase; }
@@ -71,6 +74,7 @@ private:
     std::string _clientRequestId;
     const wp::Call* _call;
     std::function<void(const std::string&, std::chrono::milliseconds)> _onRetry;
+    std::function<void(const std::string&)> _onTrace;
     std::vector<std::string> _writeRequestIds;
 };
 

@@ -85,6 +85,7 @@ void runRemove(const ActionContext& context, const RemoveSettings& settings) {
     GraphClient graph(transport, signIn.cloud.graphBase(), admin.token.token, runId, &context.call);
     graph.onRetry(
         [&](const std::string& what, std::chrono::milliseconds wait) { progress.waiting(what, wait); });
+    graph.onTrace([&](const std::string& line) { host.log(wp::LogLevel::Trace, line); });
     recoverInterrupted(graph, admin.tenantId, host, progress);
     if (record) {
         auto step =

@@ -183,6 +183,7 @@ void runSetup(const ActionContext& context, const SetupSettings& settings) {
                       &context.call);
     graph.onRetry(
         [&](const std::string& what, std::chrono::milliseconds wait) { progress.waiting(what, wait); });
+    graph.onTrace([&](const std::string& line) { host.log(wp::LogLevel::Trace, line); });
     recoverInterrupted(graph, run.admin.tenantId, host, progress);
     {
         auto step = progress.step("check_roles", "Checking the administrator's directory roles");

@@ -53,7 +53,15 @@ void verifyCredential(const ConfidentialClient& client, const std::vector<Verify
         for (const auto* target : pending) {
             try {
                 auto token = client.acquire(target->scope, &call);
-                auto absent = missingRoles(target->roles, tokenRoles(token));
+                auto roles = tokenRoles(token);
+                if (progress.host().logs(wp::LogLevel::Trace)) {
+                    std::string names;
+                    for (const auto& role : roles)
+                        names += (names.empty() ? "" : " ") + role;
+                    progress.host().log(wp::LogLevel::Trace, "app-only token for " + target->resource +
+                                                                 " carries roles: " + names);
+                }
+                auto absent = missingRoles(target->roles, roles);
                 if (absent.empty()) {
                     missing.erase(target->resource);
                     progress.debug("token for " + target->resource + " carries all " +

@@ -84,7 +84,7 @@ TEST_CASE("a verification failure (token endpoint refusing the new app) rolls ba
     checkRolledBack(emulator, host);
 }
 
-TEST_CASE("a host killed mid-way is cleaned up by the next setup, which then succeeds") {
+TEST_CASE("a host killed mid-way is cleaned up by the next setup which then succeeds") {
     wptest::EmulatorProcess emulator(m365it::emulatorOptions());
     StubHost host(emulator);
     emulator.addFault(

@@ -15,7 +15,7 @@ void checkNothingCreated(const wptest::EmulatorProcess& emulator, StubHost& host
 
 } // namespace
 
-TEST_CASE("a user without any admin role is told which role is missing; nothing is created") {
+TEST_CASE("a user without any admin role is told which role is missing and nothing is created") {
     wptest::EmulatorProcess emulator(m365it::emulatorOptions("user@contoso.onmicrosoft.com"));
     StubHost host(emulator);
     auto run = host.run(host.setupArgs());
@@ -37,7 +37,7 @@ TEST_CASE(
     checkNothingCreated(emulator, host);
 }
 
-TEST_CASE("a denied sign-in fails clearly; nothing is created") {
+TEST_CASE("a denied sign-in fails clearly and nothing is created") {
     wptest::EmulatorProcess emulator(m365it::emulatorOptions(""));
     StubHost host(emulator);
     auto process = host.start(host.setupArgs());
@@ -55,7 +55,7 @@ TEST_CASE("a denied sign-in fails clearly; nothing is created") {
     checkNothingCreated(emulator, host);
 }
 
-TEST_CASE("an expired device code fails clearly; nothing is created") {
+TEST_CASE("an expired device code fails clearly and nothing is created") {
     auto options = m365it::emulatorOptions("");
     options.extraArgs.insert(options.extraArgs.end(), {"--device-code-lifetime", "3"});
     wptest::EmulatorProcess emulator(options);
@@ -66,7 +66,7 @@ TEST_CASE("an expired device code fails clearly; nothing is created") {
     checkNothingCreated(emulator, host);
 }
 
-TEST_CASE("cancel while polling stops promptly; nothing is created") {
+TEST_CASE("cancel while polling stops promptly and nothing is created") {
     wptest::EmulatorProcess emulator(m365it::emulatorOptions(""));
     StubHost host(emulator);
     auto cancelled = host.run([&] {
@@ -79,7 +79,7 @@ TEST_CASE("cancel while polling stops promptly; nothing is created") {
     checkNothingCreated(emulator, host);
 }
 
-TEST_CASE("without a prompter setup answers auth-required at once; nothing is created") {
+TEST_CASE("without a prompter setup answers auth-required at once and nothing is created") {
     wptest::EmulatorProcess emulator(m365it::emulatorOptions(""));
     StubHost host(emulator);
     auto args = host.setupArgs();

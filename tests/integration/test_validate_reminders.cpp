@@ -34,7 +34,7 @@ Report validateAt(m365it::StubHost& host, long long offsetDays) {
 
 } // namespace
 
-TEST_CASE("validate reports each reminder threshold with the clock injected, and expiry as an error") {
+TEST_CASE("validate reports each reminder threshold with the clock injected and expiry as an error") {
     wptest::EmulatorProcess emulator(m365it::emulatorOptions());
     m365it::StubHost host(emulator);
     // A 100-day certificate keeps the arithmetic readable.

@@ -52,7 +52,7 @@ Poco::JSON::Object::Ptr parse(const std::string& body) {
 } // namespace
 
 TEST_SUITE("graph client") {
-    TEST_CASE("throttling is retried after Retry-After; the bearer token and client-request-id are sent") {
+    TEST_CASE("throttling is retried after Retry-After and the bearer token and client-request-id are sent") {
         Fixture f;
         auto throttled = jsonResponse(
             429, R"({"error":{"code":"TooManyRequests","message":"Please retry again later."}})");
@@ -81,7 +81,7 @@ TEST_SUITE("graph client") {
         CHECK(f.transport->requestCount() == 1);
     }
 
-    TEST_CASE("replication errors are retried only where asked, within the budget") {
+    TEST_CASE("replication errors are retried only where asked within the budget") {
         Fixture f;
         f.transport->enqueue(jsonResponse(400, kNotValidReference));
         CHECK_THROWS_AS(f.graph.post("/x", new Poco::JSON::Object), ServiceError);
@@ -115,7 +115,7 @@ TEST_SUITE("graph client") {
 }
 
 TEST_SUITE("grants") {
-    TEST_CASE("a $batch grants every role; a grant hit by replication is retried alone") {
+    TEST_CASE("a $batch grants every role and a grant hit by replication is retried alone") {
         Fixture f;
         int batches = 0;
         f.transport->setHandler([&](const HttpRequest& request) {
@@ -165,7 +165,7 @@ TEST_SUITE("grants") {
             doctest::Contains("Sites.Read.All"), ServiceError);
     }
 
-    TEST_CASE("without $batch, single requests; an existing grant counts as granted") {
+    TEST_CASE("without $batch single requests and an existing grant counts as granted") {
         Fixture f;
         f.transport->setHandler([&](const HttpRequest& request) {
             if (request.url.find("$batch") != std::string::npos)

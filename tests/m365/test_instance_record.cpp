@@ -9,7 +9,7 @@
 using namespace m365;
 
 TEST_SUITE("instance record") {
-    TEST_CASE("round trip keeps ids, thumbprints, validity, permissions and audit") {
+    TEST_CASE("round trip keeps ids thumbprints validity permissions and audit") {
         InstanceRecord record;
         record.tenantId = "11111111-2222-3333-4444-555555555555";
         record.tenantDomain = "contoso.onmicrosoft.com";
@@ -70,7 +70,7 @@ TEST_SUITE("instance record") {
 }
 
 TEST_SUITE("journal") {
-    TEST_CASE("one operation at a time; intents and ids are written before and after each create") {
+    TEST_CASE("one operation at a time and intents and ids are written before and after each create") {
         m365test::FakeHost fake;
         Journal journal(fake.host().config());
         JournalEntry entry;

@@ -23,7 +23,7 @@ const std::string kCloudAppAdmin = "158c047a-c907-4556-b7ef-446551a6b5f7";
 } // namespace
 
 TEST_SUITE("permission manifest") {
-    TEST_CASE("backup is read-only: no write role, no EWS, no directory write") {
+    TEST_CASE("backup is read-only: no write role no EWS no directory write") {
         const auto& manifest = PermissionManifest::builtIn();
         auto all = manifest.required(manifest.workloads(), false);
         for (const auto& permission : all) {
@@ -38,7 +38,7 @@ TEST_SUITE("permission manifest") {
         CHECK(has(all, "sharepoint", "Sites.Read.All"));
     }
 
-    TEST_CASE("a permission several workloads need is requested once, naming every workload") {
+    TEST_CASE("a permission several workloads need is requested once naming every workload") {
         const auto& manifest = PermissionManifest::builtIn();
         auto both = manifest.required({"exchange", "onedrive"}, false);
         auto count = std::count_if(both.begin(), both.end(),
@@ -67,7 +67,7 @@ TEST_SUITE("permission manifest") {
         CHECK(has(withRestore, "graph", "MailboxSettings.Read")); // nothing supersedes it
     }
 
-    TEST_CASE("the admin's directory roles are checked per step, naming the missing role") {
+    TEST_CASE("the admin's directory roles are checked per step naming the missing role") {
         const auto& manifest = PermissionManifest::builtIn();
         auto all = manifest.required(manifest.workloads(), false);
         CHECK(manifest.missingAdminRole({kGlobalAdmin}, all).empty());

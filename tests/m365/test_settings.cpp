@@ -62,7 +62,7 @@ TEST_SUITE("settings") {
         CHECK(codeOf("[1,2]") == "config.settings_malformed");
     }
 
-    TEST_CASE("all problems are listed in one message, the first one's code wins") {
+    TEST_CASE("all problems are listed in one message the first one's code wins") {
         try {
             parseSetupSettings(R"({"key_bits":"abc","validity_days":-3})", "x");
             FAIL("expected an error");

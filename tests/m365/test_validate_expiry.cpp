@@ -47,7 +47,7 @@ TEST_SUITE("validate expiry") {
         CHECK(at(-3).daysLeft == -3);
     }
 
-    TEST_CASE("configurable thresholds, in any order") {
+    TEST_CASE("configurable thresholds in any order") {
         auto verdict = checkExpiry(kNotBefore, kNotAfter, kNotAfter - 80 * kDay, {14, 90});
         CHECK(verdict.threshold == 90);
         CHECK(checkExpiry(kNotBefore, kNotAfter, kNotAfter - 80 * kDay, {14}).severity == WP_SEVERITY_OK);
