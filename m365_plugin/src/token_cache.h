@@ -29,7 +29,7 @@ namespace m365 {
 class TokenCache;
 
 /// Read access to one cached token; the token stays valid (is not freed) while the lease lives.
-/// Move-only; keep it only as long as needed to copy the token out.
+/// Move-only; keep it on the thread that got it, and only as long as needed to copy the token out.
 class TokenLease {
 public:
     TokenLease() noexcept = default;
