@@ -24,7 +24,7 @@ let userDataDir;
 // is itself verified against the emulator CA (so we pin the key we just proved the CA vouches for).
 async function emulatorLeafSpkiHash() {
     const { hostname, port } = new URL(emulator.authority);
-    const socket = tls.connect({ host: hostname, port: Number(port), ca: readFileSync(emulator.caFile), servername: 'localhost' });
+    const socket = tls.connect({ host: hostname, port: Number(port), ca: readFileSync(emulator.caFile) }); // checks the IP SAN
     await new Promise((resolve, reject) => { socket.once('secureConnect', resolve); socket.once('error', reject); });
     const leaf = socket.getPeerX509Certificate();
     socket.end();
