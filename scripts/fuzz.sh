@@ -42,13 +42,13 @@ for target in "${targets[@]}"; do
     "$binary" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="${findings}/${target}-" "$corpus" >"$log" 2>&1 || status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    found=$(ls "${findings}/${target}-"* 2>/dev/null | wc -l)
+    found=$(find "$findings" -name "${target}-*" | wc -l)
     if [ "$status" -ne 0 ]; then
         failed=1
         grep -E '^==[0-9]+==|^SUMMARY|ERROR: libFuzzer' "$log" | head -5 || true
     fi
     summary+=("$(printf '%-16s executions=%-10s findings=%s exit=%s corpus=%s' \
-        "$target" "${runs:-?}" "$found" "$status" "$(ls "$corpus" | wc -l)")")
+        "$target" "${runs:-?}" "$found" "$status" "$(find "$corpus" -type f | wc -l)")")
 done
 
 echo "== summary (${seconds} s per target; logs in ${work}/, reproducers in ${findings}/)"

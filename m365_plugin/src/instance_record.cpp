@@ -7,6 +7,7 @@
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
+#include <Poco/Exception.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
@@ -162,6 +163,11 @@ InstanceRecord InstanceRecord::fromJson(std::string_view text) {
         }
         return record;
     } catch (const wp::Error&) {
+        throw wp::Error(WP_E_INVALID_CONFIG, "state.instance_corrupt",
+                        "The stored configuration is incomplete.",
+                        "Run configure --action remove with local_only=true, then setup again.");
+    } catch (const Poco::Exception&) {
+        // A mistyped value (e.g. "reminder_days":["x"]) fails in Poco's conversions, not in json::*.
         throw wp::Error(WP_E_INVALID_CONFIG, "state.instance_corrupt",
                         "The stored configuration is incomplete.",
                         "Run configure --action remove with local_only=true, then setup again.");
