@@ -20,10 +20,10 @@ const GRAPH_DEFAULT = ['https://graph.microsoft.com/.default'];
 const tokenEndpoint = `${emulator.authority}/${emulator.tenantId}/oauth2/v2.0/token`;
 const shared = {}; // filled by earlier tests: admin token, registered app, its certificate
 
-function confidentialClient(clientCertificate) {
+function confidentialClient(clientCertificate, clientId = shared.app.appId) {
     return new ConfidentialClientApplication({
         auth: {
-            clientId: shared.app.appId,
+            clientId,
             authority: `${emulator.authority}/${emulator.tenantId}`,
             knownAuthorities: [emulator.hostAndPort],
             clientCertificate,
@@ -192,6 +192,39 @@ test('deleting the application leaves no application, service principal or assig
     assert.equal(state.applications.find((a) => a.id === shared.app.id), undefined);
     assert.equal(state.servicePrincipals.find((s) => s.appId === shared.app.appId), undefined);
     assert.equal(state.appRoleAssignments.find((a) => a.principalId === shared.servicePrincipal.id), undefined);
+});
+
+test('msal-node sees AADSTS700016 for an application that has not replicated yet, then a token without roles', async () => {
+    assert.ok(shared.adminToken, 'needs the admin token of the device code test');
+    const emulatorApi = (path, json) => callOk('POST', `${emulator.authority}/_emulator/${path}`, { json });
+    const cert = makeCertificate('replication');
+    // Objects created from now on reach the token endpoint 300 s later (emulator time). Moving the emulator's
+    // clock 301 s ahead then replicates the application without waiting, and keeps msal-node's assertion
+    // (signed with the real time, valid 600 s) within its validity window.
+    await emulatorApi('replication', { delay_ms: 300_000 });
+    try {
+        const app = (await graph('POST', '/applications', {
+            displayName: 'msal-node replication', signInAudience: 'AzureADMyOrg',
+            keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: cert.derBase64 }],
+        })).json;
+        const client = confidentialClient({ thumbprintSha256: cert.sha256Hex, privateKey: cert.privateKey }, app.appId);
+        await assert.rejects(client.acquireTokenByClientCredential({ scopes: GRAPH_DEFAULT }), (err) => {
+            assert.equal(err.errorCode, 'unauthorized_client', `errorCode was ${err.errorCode}: ${err.message}`);
+            assert.match(err.errorMessage ?? err.message, /Description: AADSTS700016: /);
+            return true;
+        });
+        await emulatorApi('clock', { offset_seconds: 301 });
+        await emulatorApi('replication', { delay_ms: 0 });
+        // only now: Graph, like the real directory, refuses a service principal for an unreplicated appId
+        await graph('POST', '/servicePrincipals', { appId: app.appId });
+        const result = await client.acquireTokenByClientCredential({ scopes: GRAPH_DEFAULT });
+        const claims = await verifyIssuedToken(result.accessToken);
+        assert.equal(claims.appid, app.appId);
+        assert.equal('roles' in claims, false, 'no roles claim when nothing was granted');
+    } finally {
+        await emulatorApi('clock', { offset_seconds: 0 });
+        await emulatorApi('replication', { delay_ms: 0 });
+    }
 });
 
 test('no request left loopback (msal-node never tried Microsoft\'s instance-discovery host)', () => {
