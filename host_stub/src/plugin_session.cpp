@@ -9,7 +9,7 @@
 
 namespace wphost {
 
-LoadedInstance::LoadedInstance(std::shared_ptr<wp::host::Module> module, const StoreService& store,
+LoadedInstance::LoadedInstance(std::shared_ptr<wp::host::Module> module, const HostStore& store,
                                ConsoleLogger& logger, const std::string& hostName,
                                const std::string& instance)
     : _name(instance), _config(store.configStore(module->id(), instance)),
@@ -31,9 +31,9 @@ PluginSession::PluginSession(const std::string& modulePath, StoreOptions storeOp
                       _module->abiVersionText() + ") from " + _module->path());
 }
 
-const StoreService& PluginSession::store() {
+const HostStore& PluginSession::store() {
     if (!_store) {
-        _store = std::make_unique<StoreService>(_storeOptions);
+        _store = std::make_unique<HostStore>(_storeOptions);
         _logger.write(WP_LOG_DEBUG, "host",
                       "store " + _store->databasePath() + ", master key " + _store->masterKeyPath());
     }
@@ -42,7 +42,7 @@ const StoreService& PluginSession::store() {
 
 std::unique_ptr<LoadedInstance> PluginSession::openInstance(const std::string& instance) {
     checkInstanceName(instance);
-    const StoreService& opened = store();
+    const HostStore& opened = store();
     return std::make_unique<LoadedInstance>(_module, opened, _logger, hostName(), instance);
 }
 

@@ -4,7 +4,7 @@
 #include <wp/host.hpp>
 
 #include "console_logger.hpp"
-#include "wphost/store_service.hpp"
+#include "wphost/host_store.hpp"
 
 #include <memory>
 #include <string>
@@ -15,7 +15,7 @@ namespace wphost {
 /// the wp_host they form.  Members are declared so that the instance is destroyed first.
 class LoadedInstance {
 public:
-    LoadedInstance(std::shared_ptr<wp::host::Module> module, const StoreService& store, ConsoleLogger& logger,
+    LoadedInstance(std::shared_ptr<wp::host::Module> module, const HostStore& store, ConsoleLogger& logger,
                    const std::string& hostName, const std::string& instance);
     LoadedInstance(const LoadedInstance&) = delete;
     LoadedInstance& operator=(const LoadedInstance&) = delete;
@@ -40,7 +40,7 @@ public:
 
     const wp::host::Module& module() const noexcept { return *_module; }
     /// Opens the store (throws wp::Error / StoreError if it cannot).
-    const StoreService& store();
+    const HostStore& store();
     /// Creates the named instance of the plugin (its create() hook); throws wp::Error.
     std::unique_ptr<LoadedInstance> openInstance(const std::string& instance);
 
@@ -51,7 +51,7 @@ private:
     std::shared_ptr<wp::host::Module> _module;
     StoreOptions _storeOptions;
     ConsoleLogger& _logger;
-    std::unique_ptr<StoreService> _store;
+    std::unique_ptr<HostStore> _store;
 };
 
 /// The default module: <dir of this executable>/../lib/WPHOST_DEFAULT_PLUGIN (set by the build:

@@ -65,7 +65,7 @@ TEST_CASE("database, log and master key files are created with mode 0600 whateve
     ScratchDir dir;
     std::string nested = dir.file("state/wp-host");
     {
-        StoreService service(StoreOptions{nested + "/store.db", ""});
+        HostStore service(StoreOptions{nested + "/store.db", ""});
         StoreBridge secrets(service.secretStore("example", "default"));
         StoreCaller caller(secrets.table());
         REQUIRE(caller.putIf("token", 0, "value").status == WP_OK);
@@ -155,7 +155,7 @@ TEST_CASE("another master key cannot read the secrets") {
         InstanceStores stores(dir, "default");
         REQUIRE(stores.secrets.putIf("k", 0, "value").status == WP_OK);
     }
-    StoreService service(StoreOptions{dir.file("store.db"), dir.file("another.key")});
+    HostStore service(StoreOptions{dir.file("store.db"), dir.file("another.key")});
     StoreBridge secrets(service.secretStore("example", "default"));
     CallResult result = StoreCaller(secrets.table()).get("k");
     CHECK(result.code == "store.secret_tampered");

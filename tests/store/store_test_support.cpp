@@ -93,7 +93,7 @@ std::vector<std::string> StoreCaller::list(const std::string& prefix) const {
 
 InstanceStores::InstanceStores(const ScratchDir& dir, const std::string& instance,
                                const std::string& pluginId)
-    : service(std::make_unique<StoreService>(StoreOptions{dir.file("store.db"), dir.file("master.key")})),
+    : service(std::make_unique<HostStore>(StoreOptions{dir.file("store.db"), dir.file("master.key")})),
       configBridge(std::make_unique<StoreBridge>(service->configStore(pluginId, instance))),
       secretBridge(std::make_unique<StoreBridge>(service->secretStore(pluginId, instance))),
       config(configBridge->table()), secrets(secretBridge->table()) {}

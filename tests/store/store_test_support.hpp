@@ -3,7 +3,7 @@
 
 #include <wp/abi.h>
 
-#include "wphost/store_service.hpp"
+#include "wphost/host_store.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -56,7 +56,7 @@ struct InstanceStores {
     InstanceStores(const ScratchDir& dir, const std::string& instance,
                    const std::string& pluginId = "example");
 
-    std::unique_ptr<StoreService> service;
+    std::unique_ptr<HostStore> service;
     std::unique_ptr<StoreBridge> configBridge;
     std::unique_ptr<StoreBridge> secretBridge;
     StoreCaller config;

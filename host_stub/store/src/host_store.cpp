@@ -1,22 +1,22 @@
-// store_service.cpp -- wires database path, master-key path and per-instance stores together.
-#include "wphost/store_service.hpp"
+// host_store.cpp -- wires database path, master-key path and per-instance stores together.
+#include "wphost/host_store.hpp"
 
 #include "wphost/store_paths.hpp"
 
 namespace wphost {
 
-StoreService::StoreService(StoreOptions options)
+HostStore::HostStore(StoreOptions options)
     : _databasePath(options.databasePath.empty() ? defaultDatabasePath() : std::move(options.databasePath)),
       _database(SqliteDatabase::open(_databasePath)),
       _masterKey(std::make_shared<MasterKeyProvider>(options.masterKeyPath.empty()
                                                          ? defaultMasterKeyPath(_databasePath)
                                                          : std::move(options.masterKeyPath))) {}
 
-InstanceStore StoreService::configStore(const std::string& pluginId, const std::string& instance) const {
+InstanceStore HostStore::configStore(const std::string& pluginId, const std::string& instance) const {
     return InstanceStore(_database, StoreScope{pluginId, instance, StoreKind::Config});
 }
 
-InstanceStore StoreService::secretStore(const std::string& pluginId, const std::string& instance) const {
+InstanceStore HostStore::secretStore(const std::string& pluginId, const std::string& instance) const {
     return InstanceStore(_database, StoreScope{pluginId, instance, StoreKind::Secret}, _masterKey);
 }
 

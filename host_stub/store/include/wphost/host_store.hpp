@@ -1,4 +1,4 @@
-// wphost/store_service.hpp -- the host's store in one object: database, master key, per-instance stores.
+// wphost/host_store.hpp -- the host's store in one object: database, master key, per-instance stores.
 #pragma once
 
 #include "wphost/instance_store.hpp"
@@ -17,10 +17,10 @@ struct StoreOptions {
 };
 
 /// Opens the database once; hands out InstanceStores and bridges for any (plugin, instance).
-class StoreService {
+class HostStore {
 public:
     /// Throws StoreError when the database cannot be opened.  The master key is loaded lazily.
-    explicit StoreService(StoreOptions options);
+    explicit HostStore(StoreOptions options);
 
     const std::string& databasePath() const noexcept { return _databasePath; }
     const std::string& masterKeyPath() const noexcept { return _masterKey->path(); }
