@@ -1,9 +1,9 @@
 // emulator_throughput: how many client_credentials tokens per second the emulator issues over keep-alive TLS.
 //
-//   emulator_throughput --emulator build/bin/m365-emulator [--connections N] [--seconds S] [--alg
-//   PS256|RS256]
+//   emulator_throughput [--emulator PATH] [--connections N] [--seconds S] [--alg PS256|RS256]
 //
-// It starts its own emulator (--port 0 --control --replication-delay-ms 0), signs in the seeded Global
+// It starts its own emulator (wptest::EmulatorProcess: --port 0 --control --replication-delay-ms 0; PATH
+// defaults to this build tree's m365-emulator, stopped by PID at the end), signs in the seeded Global
 // Administrator by device code (approved through the control API), registers an application with a fresh
 // self-signed certificate and grants it one Microsoft Graph role, then runs N threads, each with one
 // keep-alive HTTPS connection, each request carrying a freshly signed assertion (new jti), as an honest
@@ -15,15 +15,13 @@
 #include "throughput_assertion.h"
 #include "throughput_http.h"
 
+#include "emulator_process.h"
+
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/RejectCertificateHandler.h>
 #include <Poco/Net/SSLManager.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/Process.h>
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
 
@@ -33,6 +31,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -46,11 +45,9 @@ namespace {
 
 using emu::bench::base64;
 using emu::bench::Credential;
-using emu::bench::expect;
 using emu::bench::formEncode;
 using emu::bench::makeAssertion;
 using emu::bench::makeCredential;
-using emu::bench::Reply;
 using emu::bench::send;
 using emu::bench::Target;
 using emu::bench::toJson;
@@ -59,7 +56,7 @@ const std::string kGraphCliClientId = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 const std::string kGraphAppId = "00000003-0000-0000-c000-000000000000";
 
 struct Options {
-    std::string emulator;
+    std::string emulator; ///< empty: this build tree's (wptest::defaultEmulatorPath)
     int connections = 2;
     int seconds = 10;
     std::string alg = "PS256";
@@ -85,8 +82,6 @@ Options parseOptions(int argc, char** argv) {
         else
             throw std::invalid_argument("unknown option " + arg);
     }
-    if (options.emulator.empty())
-        throw std::invalid_argument("--emulator PATH is required");
     if (options.alg != "PS256" && options.alg != "RS256")
         throw std::invalid_argument("--alg is PS256 or RS256");
     if (options.connections < 1 || options.seconds < 1)
@@ -94,126 +89,61 @@ Options parseOptions(int argc, char** argv) {
     return options;
 }
 
-// ---- the emulator, started and stopped by PID ----
-
-class Emulator {
-public:
-    explicit Emulator(const std::string& binary)
-        : _stateDir(
-              std::filesystem::temp_directory_path() /
-              ("emulator-throughput-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString())) {
-        std::filesystem::create_directories(_stateDir);
-        const std::vector<std::string> args = {
-            "--port", "0", "--control", "--replication-delay-ms", "0", "--state-dir", _stateDir.string()};
-        _process.emplace(Poco::Process::launch(binary, args, nullptr, &_stdout, nullptr));
-        Poco::PipeInputStream out(_stdout);
-        std::string line;
-        while (std::getline(out, line)) {
-            try {
-                _ready = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
-                if (_ready->has("authority"))
-                    return;
-            } catch (const Poco::Exception&) { /* not the ready line */
-            }
-        }
-        stop();
-        throw std::runtime_error("the emulator exited before printing its ready line");
-    }
-    ~Emulator() { stop(); }
-    Emulator(const Emulator&) = delete;
-    Emulator& operator=(const Emulator&) = delete;
-
-    std::string field(const std::string& name) const { return _ready->getValue<std::string>(name); }
-    long pid() const { return static_cast<long>(_process->id()); }
-
-private:
-    void stop() {
-        if (_process) {
-            Poco::Process::requestTermination(_process->id());
-            _process->wait();
-            _process.reset();
-        }
-        std::error_code ignored;
-        std::filesystem::remove_all(_stateDir, ignored);
-    }
-    std::filesystem::path _stateDir;
-    Poco::Pipe _stdout;
-    std::optional<Poco::ProcessHandle> _process;
-    Poco::JSON::Object::Ptr _ready;
-};
+nlohmann::json expectOk(const wptest::HttpResult& result, const std::string& what) {
+    if (result.status < 200 || result.status > 299)
+        throw std::runtime_error(what + " answered " + std::to_string(result.status) + ": " +
+                                 result.body.substr(0, 300));
+    return result.json();
+}
 
 // Device code for the seeded Global Administrator, approved through the control API.
-std::string adminToken(const Target& target, const std::string& tenant) {
-    auto session = target.session();
-    const std::string base = "/" + tenant + "/oauth2/v2.0/";
+std::string adminToken(const wptest::EmulatorProcess& emulator) {
+    const auto client = emulator.client();
+    const std::string base = "/" + emulator.tenantId() + "/oauth2/v2.0/";
     const auto code =
-        expect(send(*session, "POST", base + "devicecode", "application/x-www-form-urlencoded",
-                    formEncode({{"client_id", kGraphCliClientId},
-                                {"scope", "https://graph.microsoft.com/Application.ReadWrite.All "
-                                          "https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All"}})),
-               200, "devicecode")
-            .json();
-    Poco::JSON::Object approve;
-    approve.set("user_code", code->getValue<std::string>("user_code"));
-    approve.set("upn", "admin@contoso.onmicrosoft.com");
-    expect(send(*session, "POST", "/_emulator/devicecodes/approve", "application/json", toJson(approve)), 200,
-           "approve");
-    const auto token = expect(send(*session, "POST", base + "token", "application/x-www-form-urlencoded",
-                                   formEncode({{"grant_type", "urn:ietf:params:oauth:grant-type:device_code"},
-                                               {"client_id", kGraphCliClientId},
-                                               {"device_code", code->getValue<std::string>("device_code")}})),
-                              200, "device code token");
-    return token.json()->getValue<std::string>("access_token");
+        expectOk(client.postForm(base + "devicecode",
+                                 {{"client_id", kGraphCliClientId},
+                                  {"scope", "https://graph.microsoft.com/Application.ReadWrite.All "
+                                            "https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All"}}),
+                 "devicecode");
+    emulator.approve(code["user_code"], "admin@" + emulator.tenantDomain());
+    return expectOk(
+        client.postForm(base + "token", {{"grant_type", "urn:ietf:params:oauth:grant-type:device_code"},
+                                         {"client_id", kGraphCliClientId},
+                                         {"device_code", code["device_code"]}}),
+        "device code token")["access_token"];
 }
 
 // Registers the application with the certificate, creates its service principal, grants User.Read.All.
-std::string registerApplication(const Target& target, const std::string& bearer,
+std::string registerApplication(const wptest::EmulatorProcess& emulator, const std::string& bearer,
                                 const Credential& credential) {
-    auto session = target.session();
-    Poco::JSON::Object key;
-    key.set("type", "AsymmetricX509Cert");
-    key.set("usage", "Verify");
-    key.set("key", base64(credential.certDer));
-    Poco::JSON::Array keys;
-    keys.add(key);
-    Poco::JSON::Object app;
-    app.set("displayName", "emulator throughput");
-    app.set("signInAudience", "AzureADMyOrg");
-    app.set("keyCredentials", keys);
-    const auto created =
-        expect(send(*session, "POST", "/v1.0/applications", "application/json", toJson(app), bearer), 201,
-               "POST /v1.0/applications")
-            .json();
-    const std::string appId = created->getValue<std::string>("appId");
-    Poco::JSON::Object sp;
-    sp.set("appId", appId);
+    const auto client = emulator.client();
+    const std::map<std::string, std::string> auth = {{"Authorization", "Bearer " + bearer}};
+    const nlohmann::json key = {
+        {"type", "AsymmetricX509Cert"}, {"usage", "Verify"}, {"key", base64(credential.certDer)}};
+    const auto app = expectOk(client.postJson("/v1.0/applications",
+                                              {{"displayName", "emulator throughput"},
+                                               {"signInAudience", "AzureADMyOrg"},
+                                               {"keyCredentials", nlohmann::json::array({key})}},
+                                              auth),
+                              "POST /v1.0/applications");
     const auto principal =
-        expect(send(*session, "POST", "/v1.0/servicePrincipals", "application/json", toJson(sp), bearer), 201,
-               "POST /v1.0/servicePrincipals")
-            .json();
+        expectOk(client.postJson("/v1.0/servicePrincipals", {{"appId", app["appId"]}}, auth),
+                 "POST /v1.0/servicePrincipals");
     std::string filter;
     Poco::URI::encode("appId eq '" + kGraphAppId + "'", "'=&+ ", filter);
-    const auto graph =
-        expect(send(*session, "GET", "/v1.0/servicePrincipals?$filter=" + filter, "", "", bearer), 200,
-               "GET Graph service principal")
-            .json()
-            ->getArray("value")
-            ->getObject(0);
-    const auto roles = graph->getArray("appRoles");
-    for (size_t i = 0; i < roles->size(); ++i) {
-        const auto role = roles->getObject(static_cast<unsigned>(i));
-        if (role->getValue<std::string>("value") != "User.Read.All")
-            continue;
-        Poco::JSON::Object grant;
-        grant.set("principalId", principal->getValue<std::string>("id"));
-        grant.set("resourceId", graph->getValue<std::string>("id"));
-        grant.set("appRoleId", role->getValue<std::string>("id"));
-        expect(send(*session, "POST",
-                    "/v1.0/servicePrincipals/" + graph->getValue<std::string>("id") + "/appRoleAssignedTo",
-                    "application/json", toJson(grant), bearer),
-               201, "POST appRoleAssignedTo");
-    }
-    return appId;
+    const auto graph = expectOk(client.get("/v1.0/servicePrincipals?$filter=" + filter, auth),
+                                "GET Graph service principal")["value"][0];
+    for (const auto& role : graph["appRoles"])
+        if (role["value"] == "User.Read.All")
+            expectOk(client.postJson("/v1.0/servicePrincipals/" + graph["id"].get<std::string>() +
+                                         "/appRoleAssignedTo",
+                                     {{"principalId", principal["id"]},
+                                      {"resourceId", graph["id"]},
+                                      {"appRoleId", role["id"]}},
+                                     auth),
+                     "POST appRoleAssignedTo");
+    return app["appId"];
 }
 
 struct WorkerResult {
@@ -288,10 +218,14 @@ std::string loadAverage() {
 
 int run(const Options& options) {
     Poco::Net::initializeSSL();
-    Emulator emulator(options.emulator);
-    const Poco::URI authority(emulator.field("authority"));
+    wptest::EmulatorProcess::Options emulatorOptions;
+    if (!options.emulator.empty())
+        emulatorOptions.executable = options.emulator;
+    emulatorOptions.replicationDelayMs = 0;
+    wptest::EmulatorProcess emulator(emulatorOptions); // stopped by PID when it goes out of scope
+    const Poco::URI authority(emulator.authority());
     Poco::Net::Context::Params params;
-    params.caLocation = emulator.field("ca_file");
+    params.caLocation = emulator.caFile();
     params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
     params.loadDefaultCAs = false;
     Target target{authority.getHost(), authority.getPort(),
@@ -300,13 +234,12 @@ int run(const Options& options) {
     Poco::Net::SSLManager::instance().initializeClient(
         nullptr, new Poco::Net::RejectCertificateHandler(false), target.context);
 
-    const std::string tenant = emulator.field("tenant_id");
     const Credential credential = makeCredential();
-    const std::string appId = registerApplication(target, adminToken(target, tenant), credential);
-    const std::string tokenPath = "/" + tenant + "/oauth2/v2.0/token";
-    const std::string audience = emulator.field("authority") + tokenPath;
+    const std::string appId = registerApplication(emulator, adminToken(emulator), credential);
+    const std::string tokenPath = "/" + emulator.tenantId() + "/oauth2/v2.0/token";
+    const std::string audience = emulator.authority() + tokenPath;
 
-    const std::string emulatorPid = std::to_string(emulator.pid());
+    const std::string emulatorPid = std::to_string(emulator.process().pid());
     const std::string load = loadAverage();
     const double emulatorCpuBefore = cpuSeconds(emulatorPid);
     const double clientCpuBefore = cpuSeconds("self");

@@ -2,7 +2,6 @@
 // the emulator's address with the TLS context that trusts only its CA.
 #pragma once
 
-#include <Poco/JSON/Object.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPSClientSession.h>
 
@@ -16,7 +15,6 @@ namespace emu::bench {
 struct Reply {
     int status = 0;
     std::string body;
-    Poco::JSON::Object::Ptr json() const;
 };
 
 /// application/x-www-form-urlencoded, in the given order
@@ -25,9 +23,6 @@ std::string formEncode(const std::vector<std::pair<std::string, std::string>>& f
 /// Sends one request on the session (kept alive) and reads the whole answer.
 Reply send(Poco::Net::HTTPSClientSession& session, const std::string& method, const std::string& path,
            const std::string& contentType, const std::string& body, const std::string& bearer = {});
-
-/// The reply, or an exception naming `what` and the status when the status is not `status`.
-Reply expect(Reply reply, int status, const std::string& what);
 
 struct Target {
     std::string host;
