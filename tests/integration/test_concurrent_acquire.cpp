@@ -5,7 +5,7 @@
 
 #include <wp/host.hpp>
 #include <wp/host_callbacks.hpp>
-#include <wphost/store_service.hpp>
+#include <wphost/host_store.hpp>
 
 #include <doctest/doctest.h>
 
@@ -18,7 +18,7 @@ TEST_CASE("64 threads acquiring the same token cause one token request") {
     m365it::StubHost host(emulator);
     REQUIRE(host.run(host.setupArgs({"workloads=onedrive"})).exitCode == 0);
 
-    wphost::StoreService store(wphost::StoreOptions{host.storePath(), host.masterKeyPath()});
+    wphost::HostStore store(wphost::StoreOptions{host.storePath(), host.masterKeyPath()});
     auto module = wp::host::Module::load(WP_M365_MODULE_PATH);
     wphost::StoreBridge config(store.configStore(module->id(), host.instance()));
     wphost::StoreBridge secrets(store.secretStore(module->id(), host.instance()));

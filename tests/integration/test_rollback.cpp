@@ -84,6 +84,20 @@ TEST_CASE("a verification failure (token endpoint refusing the new app) rolls ba
     checkRolledBack(emulator, host);
 }
 
+TEST_CASE("cancel after the first create rolls back to nothing") {
+    wptest::EmulatorProcess emulator(m365it::emulatorOptions());
+    StubHost host(emulator);
+    emulator.addFault(
+        {{"method", "POST"}, {"path", "/v1.0/$batch"}, {"kind", "delay"}, {"delay_ms", 4000}, {"count", 1}});
+    auto process = host.start(host.setupArgs({"workloads=onedrive"}));
+    REQUIRE(waitForServicePrincipal(emulator, std::chrono::seconds(60)));
+    ::kill(process->pid(), SIGINT); // the stub host turns Ctrl-C into a cancel request
+    auto run = host.finish(*process);
+    CHECK(run.exitCode == WP_E_CANCELLED);
+    emulator.clearFaults();
+    checkRolledBack(emulator, host);
+}
+
 TEST_CASE("a host killed mid-way is cleaned up by the next setup which then succeeds") {
     wptest::EmulatorProcess emulator(m365it::emulatorOptions());
     StubHost host(emulator);

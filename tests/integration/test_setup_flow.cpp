@@ -114,6 +114,18 @@ TEST_CASE("setup creates exactly one application with exactly the requested role
         CHECK(credentials[0]["token"].get<std::string>().find("eyJ") == std::string::npos);
     }
 
+    // An explicit scope works; an unknown resource is refused clearly.
+    auto explicitScope = host.run({"acquire", "--resource", "https://graph.microsoft.com/.default"});
+    CHECK(explicitScope.exitCode == 0);
+    auto unknown = host.run({"acquire", "--resource", "fax"});
+    CHECK(unknown.exitCode == WP_E_INVALID_ARGUMENT);
+
+    // A second setup of the same instance is refused before anyone signs in.
+    auto again = host.run(host.setupArgs());
+    CHECK(again.exitCode == WP_E_CONFLICT);
+    CHECK(again.errorCode() == "config.already_configured");
+    CHECK(m365it::createdApplications(emulator).size() == 1);
+
     // No secret anywhere: JWTs (admin token, assertions, app tokens) start with "eyJ"; the emulator's
     // device codes with "DAQABIQEAAAD"; the private key is PEM.
     auto raw = host.rawStoreBytes();
