@@ -40,7 +40,7 @@ for target in "${targets[@]}"; do
     echo "== fuzz_${target}: ${seconds} s"
     status=0
     "$binary" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="${findings}/${target}-" "$corpus" >"$log" 2>&1 || status=$?
+        -dict=fuzz/json.dict -print_final_stats=1 -artifact_prefix="${findings}/${target}-" "$corpus" >"$log" 2>&1 || status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     found=$(find "$findings" -name "${target}-*" | wc -l)
     if [ "$status" -ne 0 ]; then
