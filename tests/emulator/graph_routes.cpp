@@ -13,7 +13,14 @@ Response withGraphErrors(const Request& request, const std::function<Response()>
     try {
         return handler();
     } catch (const GraphError& error) {
-        return graphError(error.status(), error.code(), error.what(), request);
+        Response response = graphError(error.status(), error.code(), error.what(), request);
+        if (error.status() == 401 && error.code() == "InvalidAuthenticationToken") {
+            // Graph names the authority to get a token from (here the emulator itself).
+            response.headers["WWW-Authenticate"] =
+                "Bearer realm=\"\", authorization_uri=\"" + request.baseUrl +
+                "/common/oauth2/authorize\", client_id=\"" + std::string(kGraphAppId) + "\"";
+        }
+        return response;
     } catch (const nlohmann::json::exception&) {
         // A body that parsed but has members of unexpected types.
         return graphError(400, "BadRequest", messages::kBadJson, request);

@@ -229,6 +229,8 @@ TEST_CASE("Graph calls need a valid, unexpired bearer token of this emulator") {
     auto none = graph.call("GET", "/v1.0/applications", "");
     CHECK(none.status == 401);
     CHECK(GraphHarness::errorCode(none) == "InvalidAuthenticationToken");
+    CHECK(GraphHarness::json(none)["error"]["message"] == "Access token is empty.");
+    CHECK(none.headers.count("WWW-Authenticate") == 1);
 
     auto expiring = graph.userToken(kAdmin, kAdminScopes, 60);
     graph.advance(std::chrono::seconds(120));
