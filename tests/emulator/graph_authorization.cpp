@@ -44,6 +44,16 @@ const std::vector<Rule>& rules() {
          {},
          {"Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All",
           "Directory.ReadWrite.All"}},
+        {Operation::ReadDirectoryRoles,
+         {"RoleManagement.Read.Directory", "RoleManagement.Read.All", "RoleManagement.ReadWrite.Directory",
+          "Directory.Read.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"},
+         {},
+         {"RoleManagement.Read.Directory", "RoleManagement.Read.All", "RoleManagement.ReadWrite.Directory",
+          "Directory.Read.All", "Directory.ReadWrite.All"}},
+        {Operation::ManageDirectoryRoles, // facts 3.5: Privileged Role Administrator (or GA)
+         {"RoleManagement.ReadWrite.Directory", "Directory.AccessAsUser.All"},
+         {roles::kGlobalAdministrator, roles::kPrivilegedRoleAdministrator},
+         {"RoleManagement.ReadWrite.Directory"}},
     };
     return table;
 }

@@ -12,10 +12,12 @@
 namespace emu::graph {
 
 enum class Operation {
-    ReadApplications,  ///< GET applications / servicePrincipals / their role assignments
-    WriteApplications, ///< create, update, delete applications and service principals
-    GrantAppRoles,     ///< appRoleAssignedTo POST / DELETE (the role rule depends on the resource)
-    ReadOrganization,  ///< GET organization
+    ReadApplications,     ///< GET applications / servicePrincipals / their role assignments
+    WriteApplications,    ///< create, update, delete applications and service principals
+    GrantAppRoles,        ///< appRoleAssignedTo POST / DELETE (the role rule depends on the resource)
+    ReadOrganization,     ///< GET organization
+    ReadDirectoryRoles,   ///< GET roleManagement/directory/roleAssignments
+    ManageDirectoryRoles, ///< POST / DELETE roleManagement/directory/roleAssignments
 };
 
 /// Verifies the bearer token (401 InvalidAuthenticationToken otherwise: missing, malformed, foreign

@@ -26,8 +26,9 @@ void registerApplicationRoutes(Router& router, ServiceContext& context);      //
 void registerKeyRolloverRoutes(Router& router, ServiceContext& context);      // graph_key_rollover.cpp
 void registerServicePrincipalRoutes(Router& router, ServiceContext& context); // graph_service_principals.cpp
 void registerAppRoleAssignmentRoutes(Router& router,
-                                     ServiceContext& context);            // graph_app_role_assignments.cpp
-void registerOrganizationRoutes(Router& router, ServiceContext& context); // graph_organization.cpp
-void registerBatchRoute(Router& router, ServiceContext& context);         // graph_batch.cpp
+                                     ServiceContext& context);             // graph_app_role_assignments.cpp
+void registerOrganizationRoutes(Router& router, ServiceContext& context);  // graph_organization.cpp
+void registerDirectoryRoleRoutes(Router& router, ServiceContext& context); // graph_directory_roles.cpp
+void registerBatchRoute(Router& router, ServiceContext& context);          // graph_batch.cpp
 
 } // namespace emu::graph

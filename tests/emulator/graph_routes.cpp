@@ -54,6 +54,7 @@ void registerGraphRoutes(Router& router, ServiceContext& context) {
     graph::registerAppRoleAssignmentRoutes(router, context);
     graph::registerServicePrincipalRoutes(router, context);
     graph::registerOrganizationRoutes(router, context);
+    graph::registerDirectoryRoleRoutes(router, context);
 }
 
 } // namespace emu

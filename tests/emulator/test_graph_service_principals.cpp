@@ -118,3 +118,33 @@ TEST_CASE("GET /organization returns the caller's tenant with its verified domai
               .status == 200);
     CHECK(graph.call("GET", "/v1.0/organization", graph.appToken(newGuid())).status == 403);
 }
+
+TEST_CASE("directory roles for a service principal: PRA or GA with RoleManagement.ReadWrite.Directory") {
+    GraphHarness graph;
+    auto app = graph.createApplication("exchange admin app");
+    std::string principalId = graph.createServicePrincipal(app["appId"])["id"];
+    const std::string globalReader(roles::kGlobalReader);
+    json body{{"principalId", principalId}, {"roleDefinitionId", globalReader}, {"directoryScopeId", "/"}};
+    const std::string url = "/v1.0/roleManagement/directory/roleAssignments";
+    const std::string scopes = "RoleManagement.ReadWrite.Directory";
+
+    CHECK(graph.call("POST", url, graph.userToken(kAppAdmin, scopes), body).status == 403);
+    CHECK(graph.call("POST", url, graph.userToken(kPra, "Application.ReadWrite.All"), body).status == 403);
+    auto created = graph.call("POST", url, graph.userToken(kPra, scopes), body);
+    REQUIRE(created.status == 201);
+    std::string id = GraphHarness::json(created)["id"];
+    CHECK(GraphHarness::json(created)["roleDefinitionId"] == globalReader);
+    auto duplicate = graph.call("POST", url, graph.userToken(kAdmin, scopes), body);
+    CHECK(duplicate.status == 400);
+    body["principalId"] = newGuid();
+    CHECK(graph.call("POST", url, graph.userToken(kAdmin, scopes), body).status == 404);
+
+    auto listed = graph.call("GET", url + "?$filter=principalId eq '" + principalId + "'",
+                             graph.userToken(kPra, scopes));
+    REQUIRE(listed.status == 200);
+    CHECK(GraphHarness::json(listed)["value"].size() == 1);
+    CHECK(graph.call("GET", url + "/" + id, graph.userToken(kUser, "Directory.Read.All")).status == 200);
+    CHECK(graph.call("DELETE", url + "/" + id, graph.userToken(kAppAdmin, scopes)).status == 403);
+    CHECK(graph.call("DELETE", url + "/" + id, graph.userToken(kAdmin, scopes)).status == 204);
+    CHECK(graph.directory.lock()->directoryRoleAssignments.empty());
+}
