@@ -75,7 +75,7 @@ TEST_CASE(
     CHECK(state->appRoleAssignments.size() == 4);
 }
 
-TEST_CASE("a duplicate grant fails as Graph does; unknown roles and resources are refused") {
+TEST_CASE("a duplicate grant fails as Graph does - unknown roles and resources are refused") {
     GrantFixture f;
     auto token = f.graph.userToken(kAdmin);
     REQUIRE(f.grant(token, f.graphSp, kUserReadAll).status == 201);

@@ -131,7 +131,7 @@ TEST_CASE("addKey refuses bad proofs with 401 Authentication_MissingOrMalformed"
     CHECK(f.keyCount() == 1);
 }
 
-TEST_CASE("removeKey with a proof signed by the new key removes the old key; also via (appId='...')") {
+TEST_CASE("removeKey with a proof signed by the new key removes the old key - also via (appId='...')") {
     RolloverFixture f;
     REQUIRE(f.addKey(makeProof(f.current, f.id, f.now())).status == 200);
 

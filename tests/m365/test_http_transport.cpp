@@ -98,7 +98,7 @@ TEST_CASE("a certificate for another host name is refused") {
     CHECK(std::string(e.what()).find("not valid for the host name '127.0.0.1'") != std::string::npos);
 }
 
-TEST_CASE("only https:// is accepted; bad URLs and unreachable ports give clear errors") {
+TEST_CASE("only https:// is accepted - bad URLs and unreachable ports give clear errors") {
     PocoHttpTransport transport(trusting(pki().pki.caPem));
     wp::Error plain = sendFailure(transport, "http://127.0.0.1:1/token");
     CHECK(plain.code() == "net.https_required");
@@ -131,7 +131,7 @@ TEST_CASE("answers larger than the limit are refused, with or without Content-Le
           "net.response_too_large");
 }
 
-TEST_CASE("keep-alive: consecutive requests reuse one TLS connection; headers and bodies go through") {
+TEST_CASE("keep-alive: consecutive requests reuse one TLS connection - headers and bodies go through") {
     const Pki& p = pki();
     HttpsTestServer server(
         p.dir.file("good.pem"), p.dir.file("good.key"),

@@ -6,7 +6,7 @@
 
 using namespace m365;
 
-TEST_CASE("flat objects are split into members; nested values are skipped") {
+TEST_CASE("flat objects are split into members - nested values are skipped") {
     auto members = scanJsonObject(
         R"( {"token_type":"Bearer", "expires_in" : 3599,"nested":{"a":[1,{"b":"}"}]},"list":[],"ok":true,"s":"a\"b"} )");
     REQUIRE(members.has_value());

@@ -98,7 +98,7 @@ TEST_CASE("a client assertion carries the documented header and claims, PS256 by
     CHECK(split(assertion.view()).signature.find('=') == std::string::npos);
 }
 
-TEST_CASE("every assertion has a fresh jti; the header segment is computed once") {
+TEST_CASE("every assertion has a fresh jti - the header segment is computed once") {
     const auto& cred = sharedCredential();
     ClientAssertionBuilder builder(cred.key, cred.certificate, "https://login.example/t/oauth2/v2.0/token",
                                    "app");

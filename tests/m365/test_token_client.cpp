@@ -55,7 +55,7 @@ TEST_CASE("client_credentials: form fields, fresh assertion, parsed token") {
     CHECK(assertion.header->getValue<std::string>("alg") == "PS256");
 }
 
-TEST_CASE("refresh_in is honoured; each request carries a new assertion") {
+TEST_CASE("refresh_in is honoured - each request carries a new assertion") {
     auto transport = std::make_shared<ScriptedTransport>();
     transport->setHandler([](const HttpRequest&) {
         return jsonResponse(
