@@ -34,6 +34,9 @@ test-tsan: deps
 fuzz: deps
 	scripts/fuzz.sh
 
+bench: deps
+	scripts/bench.sh
+
 format:
 	git ls-files '*.h' '*.hpp' '*.cpp' | xargs clang-format -i
 
