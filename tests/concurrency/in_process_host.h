@@ -31,6 +31,8 @@ public:
     InProcessHost(const InProcessHost&) = delete;
     InProcessHost& operator=(const InProcessHost&) = delete;
 
+    /// Whether the module declares configure action `name` (e.g. "rotate").
+    bool offersAction(const char* name) const { return _module->findAction(name) != nullptr; }
     /// Creates instance `name` (not thread-safe: create all instances before starting threads).
     void addInstance(const std::string& name);
     std::size_t size() const { return _instances.size(); }

@@ -1,7 +1,8 @@
 // 64 threads acquire tokens for 10 configured instances (cached and cache-bypassing, so token requests
 // and cache refills race) while configure and validate run on the same instances: a re-setup that must be
-// refused (it drops the instance's loaded credential while acquisitions use it), an online validate of
-// every instance, and a full setup of an 11th instance. No acquisition may fail; under the tsan preset
+// refused (it drops the instance's loaded credential while acquisitions use it), a certificate rotation
+// of one instance (when the module offers "rotate"), an online validate of every instance, and a full
+// setup of an 11th instance. No acquisition may fail; under the tsan preset
 // ThreadSanitizer must report no race (halt_on_error=1 turns a report into a failed test).
 #include "emulator_process.h"
 #include "in_process_host.h"
@@ -9,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <latch>
 #include <mutex>
 #include <string>
@@ -90,6 +92,10 @@ TEST_CASE("64 threads acquire tokens for 10 instances while configure and valida
         threads.emplace_back([&, t] {
             start.arrive_and_wait();
             for (int n = 0; n < kMinimumAcquiresPerThread || !adminDone.load(); ++n) {
+                // After the opening burst, pace the calls: they keep overlapping the admin's work without
+                // starving it of CPU (under ThreadSanitizer every call is expensive).
+                if (n >= kMinimumAcquiresPerThread)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
                 auto index = static_cast<std::size_t>((t + n) % kInstances);
                 // Every 8th call bypasses the cache: real token requests race with cached reads.
                 uint32_t flags = (n % 8 == t % 8) ? WP_ACQUIRE_BYPASS_CACHE : 0u;
@@ -110,6 +116,8 @@ TEST_CASE("64 threads acquire tokens for 10 instances while configure and valida
     std::vector<std::pair<std::string, wpconc::Outcome>> adminSteps;
     start.arrive_and_wait();
     adminSteps.emplace_back("setup again on tenant-0", host.configure(0, "setup", settings));
+    if (host.offersAction("rotate"))
+        adminSteps.emplace_back("rotate tenant-1", host.configure(1, "rotate", "{}"));
     for (int i = 0; i < kInstances; ++i)
         adminSteps.emplace_back("validate tenant-" + std::to_string(i),
                                 host.validate(static_cast<std::size_t>(i), "{}"));
@@ -118,6 +126,7 @@ TEST_CASE("64 threads acquire tokens for 10 instances while configure and valida
     for (auto& thread : threads)
         thread.join();
 
+    MESSAGE("acquisitions: " << acquired.load() << " succeeded, " << failed.load() << " failed");
     INFO("first failed acquisition: " << firstFailure.text());
     CHECK(failed.load() == 0);
     CHECK(acquired.load() >= static_cast<long>(kThreads) * kMinimumAcquiresPerThread);
