@@ -24,7 +24,8 @@ using Poco::Util::Option;
 
 constexpr const char* VerbsHelp =
     R"(Loads a workload-plugin module and runs one verb against one plugin instance. The
-instance's configuration and secrets live in a SQLite store (secrets encrypted with AES-256-GCM).
+instance's configuration and secrets live in a SQLite file or, for a fleet of hosts, a PostgreSQL
+database (secrets encrypted with AES-256-GCM by the host before they are stored).
 
 Verbs:
   info                         the plugin's descriptor, ABI version and configure actions
@@ -46,9 +47,11 @@ constexpr const char* ExitCodesHelp = R"(Exit codes (the wp_status of the outcom
 Ctrl-C cancels the running hook cleanly (exit 9); a second Ctrl-C quits at once.
 
 Files and environment:
-  store       --store PATH, default $XDG_STATE_HOME/wp-host/store.db (~/.local/state/wp-host/store.db)
-  master key  --master-key PATH, default master.key beside the store, created with mode 0600;
-              WP_HOST_MASTER_KEY (base64 of 32 bytes) supplies the key instead.
+  store       --store PATH, default $XDG_STATE_HOME/wp-host/store.db (~/.local/state/wp-host/store.db);
+              --store postgresql://USER@HOST:PORT/DB shares one database among hosts (docs/fleet.md)
+  master key  --master-key PATH, default master.key beside the store (beside the default store for
+              PostgreSQL), created with mode 0600; WP_HOST_MASTER_KEY (base64 of 32 bytes) supplies
+              the key instead.  Every host of a fleet needs the same key.
 Output: with --json every event, finding, fact, credential and the result is one JSON object per line on
 stdout ("type": info|event|finding|fact|credential|device_code|store_entry|instance_status|result).
 Logs and prompts go to stderr.)";
@@ -101,7 +104,7 @@ void CliApp::defineOptions(Poco::Util::OptionSet& options) {
     options.addOption(flag("show-token", "", "acquire: print the token (hidden by default)"));
     options.addOption(flag("secrets", "", "store: the secret store (values always masked)"));
     options.addOption(flag("offline", "", "validate: do not contact any service"));
-    options.addOption(valued("store", "", "the store database file", "PATH"));
+    options.addOption(valued("store", "", "the store: a SQLite file, or a postgresql:// URI", "PATH|URI"));
     options.addOption(valued("master-key", "", "the master key file for secrets", "PATH"));
     options.addOption(flag("json", "j", "machine-readable output: one JSON object per line on stdout"));
     options.addOption(flag("verbose", "v", "log everything down to trace level"));

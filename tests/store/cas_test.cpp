@@ -1,25 +1,23 @@
 // cas_test.cpp -- compare-and-swap semantics, key rules and instance scoping, through the C table.
-#include "store_test_support.hpp"
+#include "store_backends.hpp"
 
 #include "wphost/key_rules.hpp"
-
-#include <doctest/doctest.h>
 
 using namespace wphost;
 using namespace wphost::test;
 
-TEST_CASE("a missing key reads as not found with revision 0") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("a missing key reads as not found with revision 0") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     CallResult result = stores.config.get("settings");
     CHECK(result.status == WP_E_NOT_FOUND);
     CHECK(result.revision == 0);
     CHECK(result.code == "store.not_found");
 }
 
-TEST_CASE("revision 0 creates only if the key is absent") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("revision 0 creates only if the key is absent") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     CallResult first = stores.config.putIf("settings", WP_REVISION_ABSENT, "{\"a\":1}");
     REQUIRE(first.status == WP_OK);
     CHECK(first.revision > 0);
@@ -31,9 +29,9 @@ TEST_CASE("revision 0 creates only if the key is absent") {
     CHECK(stores.config.get("settings").value == "{\"a\":1}");
 }
 
-TEST_CASE("a stale revision loses and leaves the value untouched") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("a stale revision loses and leaves the value untouched") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     std::uint64_t r1 = stores.config.putIf("state", 0, "one").revision;
     CallResult second = stores.config.putIf("state", r1, "two");
     REQUIRE(second.status == WP_OK);
@@ -48,9 +46,9 @@ TEST_CASE("a stale revision loses and leaves the value untouched") {
     CHECK(now.revision == second.revision);
 }
 
-TEST_CASE("delete honours the expected revision, and ANY deletes unconditionally") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("delete honours the expected revision, and ANY deletes unconditionally") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     std::uint64_t r1 = stores.config.putIf("k", 0, "v1").revision;
     std::uint64_t r2 = stores.config.putIf("k", r1, "v2").revision;
 
@@ -64,9 +62,9 @@ TEST_CASE("delete honours the expected revision, and ANY deletes unconditionally
     CHECK(stores.config.remove("k", WP_REVISION_ANY).status == WP_OK);
 }
 
-TEST_CASE("a key deleted and created again never reuses an old revision") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("a key deleted and created again never reuses an old revision") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     std::uint64_t old = stores.config.putIf("k", 0, "v1").revision;
     REQUIRE(stores.config.remove("k", old).status == WP_OK);
     std::uint64_t recreated = stores.config.putIf("k", 0, "v2").revision;
@@ -75,9 +73,9 @@ TEST_CASE("a key deleted and created again never reuses an old revision") {
     CHECK(stores.config.putIf("k", old, "from a stale reader").status == WP_E_CONFLICT);
 }
 
-TEST_CASE("keys and values are validated with clear errors") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("keys and values are validated with clear errors") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     for (const std::string& bad :
          std::vector<std::string>{"", "Upper", "has space", "slash/key", std::string(129, 'a')}) {
         CallResult result = stores.config.putIf(bad, 0, "x");
@@ -94,9 +92,9 @@ TEST_CASE("keys and values are validated with clear errors") {
     CHECK(stores.secrets.get("big").value.size() == MaxValueBytes);
 }
 
-TEST_CASE("list returns key names in ascending order, filtered by prefix") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("list returns key names in ascending order, filtered by prefix") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     for (const char* key : {"journal.2", "settings", "journal.10", "audit.1"}) {
         stores.config.putIf(key, 0, "v");
     }
@@ -105,11 +103,11 @@ TEST_CASE("list returns key names in ascending order, filtered by prefix") {
     CHECK(stores.config.list("zzz").empty());
 }
 
-TEST_CASE("an instance sees only its own keys, and config and secrets are separate") {
-    ScratchDir dir;
-    InstanceStores contoso(dir, "contoso");
-    InstanceStores fabrikam(dir, "fabrikam");
-    InstanceStores otherPlugin(dir, "contoso", "another-plugin");
+STORE_TEST_CASE("an instance sees only its own keys, and config and secrets are separate") {
+    auto location = Backend::create();
+    InstanceStores contoso(*location, "contoso");
+    InstanceStores fabrikam(*location, "fabrikam");
+    InstanceStores otherPlugin(*location, "contoso", "another-plugin");
     contoso.config.putIf("settings", 0, "contoso settings");
     contoso.secrets.putIf("private-key", 0, "contoso key");
 
@@ -126,9 +124,9 @@ TEST_CASE("an instance sees only its own keys, and config and secrets are separa
     CHECK(contoso.service->catalog().instances("example") == std::vector<std::string>{"contoso", "fabrikam"});
 }
 
-TEST_CASE("the host's catalog masks every secret value") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("the host's catalog masks every secret value") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     stores.config.putIf("settings", 0, "{\"tenant\":\"contoso\"}");
     stores.secrets.putIf("private-key", 0, "-----BEGIN PRIVATE KEY-----");
     auto entries = stores.service->catalog().entries("example", "default");
@@ -140,9 +138,9 @@ TEST_CASE("the host's catalog masks every secret value") {
     CHECK(entries[1].displayValue == SecretMask);
 }
 
-TEST_CASE("a NULL key is an invalid argument, not a crash") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("a NULL key is an invalid argument, not a crash") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     const wp_store& table = stores.configBridge->table();
     wp_error error{};
     error.struct_size = sizeof error;

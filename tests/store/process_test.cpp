@@ -1,7 +1,5 @@
 // process_test.cpp -- several processes on one store: no lost update, and SIGKILL loses nothing committed.
-#include "store_test_support.hpp"
-
-#include <doctest/doctest.h>
+#include "store_backends.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -52,17 +50,17 @@ struct ChildGuard {
 
 } // namespace
 
-TEST_CASE("two processes each increment one counter 500 times: the result is exactly 1000") {
-    ScratchDir dir;
-    { InstanceStores create(dir, "default"); } // schema exists before the race starts
+STORE_TEST_CASE("two processes each increment one counter 500 times: the result is exactly 1000") {
+    auto location = Backend::create();
+    { InstanceStores create(*location, "default"); } // schema exists before the race starts
 
     // Both children open their store, then wait at a barrier (a pipe the parent closes) so that their
     // 500 increments really overlap instead of running one after the other.
     int barrier[2];
     REQUIRE(::pipe(barrier) == 0);
-    auto worker = [&dir, &barrier] {
+    auto worker = [&location, &barrier] {
         ::close(barrier[1]);
-        InstanceStores stores(dir, "default");
+        InstanceStores stores(*location, "default");
         char byte;
         if (::read(barrier[0], &byte, 1) != 0) {
             return 2;
@@ -83,20 +81,20 @@ TEST_CASE("two processes each increment one counter 500 times: the result is exa
     CHECK(waitExitCode(first) == 0);
     CHECK(waitExitCode(second) == 0);
 
-    InstanceStores stores(dir, "default");
+    InstanceStores stores(*location, "default");
     CHECK(stores.config.get("counter").value == "1000");
 }
 
-TEST_CASE("a process killed with SIGKILL while writing leaves a readable store with its last commit") {
-    ScratchDir dir;
-    { InstanceStores create(dir, "default"); }
+STORE_TEST_CASE("a process killed with SIGKILL while writing leaves a readable store with its last commit") {
+    auto location = Backend::create();
+    { InstanceStores create(*location, "default"); }
     int pipeFds[2];
     REQUIRE(::pipe(pipeFds) == 0);
 
     // The child writes a secret and a counter in turns and reports each committed counter value.
-    pid_t pid = spawnChild([&dir, &pipeFds] {
+    pid_t pid = spawnChild([&location, &pipeFds] {
         ::close(pipeFds[0]);
-        InstanceStores stores(dir, "default");
+        InstanceStores stores(*location, "default");
         std::uint64_t secretRevision = 0;
         std::uint64_t counterRevision = 0;
         for (long i = 1;; ++i) {
@@ -143,8 +141,8 @@ TEST_CASE("a process killed with SIGKILL while writing leaves a readable store w
     auto start = reported.rfind('\n', end - 1);
     lastReported = std::stol(reported.substr(start == std::string::npos ? 0 : start + 1));
 
-    InstanceStores stores(dir, "default");
-    CHECK(rawQueryBlob(dir.file("store.db"), "PRAGMA integrity_check") == "ok");
+    InstanceStores stores(*location, "default");
+    CHECK(location->integrityCheck() == "ok");
     CallResult counter = stores.config.get("counter");
     REQUIRE(counter.status == WP_OK);
     long committed = std::stol(counter.value);
@@ -160,22 +158,22 @@ TEST_CASE("a process killed with SIGKILL while writing leaves a readable store w
     CHECK(stores.config.putIf("counter", counter.revision, "after the crash").status == WP_OK);
 }
 
-TEST_CASE("processes opening a brand-new store at once all succeed and share one master key") {
+STORE_TEST_CASE("processes opening a brand-new store at once all succeed and share one master key") {
     for (int round = 0; round < 5; ++round) {
-        ScratchDir dir;
+        auto location = Backend::create();
         constexpr int Processes = 8;
         int barrier[2];
         REQUIRE(::pipe(barrier) == 0);
         std::vector<pid_t> children;
         for (int i = 0; i < Processes; ++i) {
-            children.push_back(spawnChild([&dir, &barrier, i] {
+            children.push_back(spawnChild([&location, &barrier, i] {
                 ::close(barrier[1]);
                 char byte;
                 if (::read(barrier[0], &byte, 1) != 0) {
                     return 2;
                 }
                 // Nothing exists yet: the database, its schema and the master key are created in a race.
-                InstanceStores stores(dir, "instance-" + std::to_string(i));
+                InstanceStores stores(*location, "instance-" + std::to_string(i));
                 bool ok =
                     stores.secrets.putIf("token", 0, "secret of " + std::to_string(i)).status == WP_OK &&
                     stores.config.putIf("settings", 0, "{}").status == WP_OK;
@@ -188,7 +186,7 @@ TEST_CASE("processes opening a brand-new store at once all succeed and share one
             CHECK(waitExitCode(child) == 0);
         }
         for (int i = 0; i < Processes; ++i) {
-            InstanceStores stores(dir, "instance-" + std::to_string(i));
+            InstanceStores stores(*location, "instance-" + std::to_string(i));
             CHECK(stores.secrets.get("token").value == "secret of " + std::to_string(i));
         }
     }

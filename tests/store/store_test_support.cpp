@@ -1,8 +1,6 @@
 // store_test_support.cpp -- helpers shared by the store tests.
 #include "store_test_support.hpp"
 
-#include <sqlite3.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -91,13 +89,6 @@ std::vector<std::string> StoreCaller::list(const std::string& prefix) const {
     return keys;
 }
 
-InstanceStores::InstanceStores(const ScratchDir& dir, const std::string& instance,
-                               const std::string& pluginId)
-    : service(std::make_unique<HostStore>(StoreOptions{dir.file("store.db"), dir.file("master.key")})),
-      configBridge(std::make_unique<StoreBridge>(service->configStore(pluginId, instance))),
-      secretBridge(std::make_unique<StoreBridge>(service->secretStore(pluginId, instance))),
-      config(configBridge->table()), secrets(secretBridge->table()) {}
-
 bool incrementCounter(const StoreCaller& store, const std::string& key) {
     for (;;) {
         CallResult current = store.get(key);
@@ -116,8 +107,14 @@ bool incrementCounter(const StoreCaller& store, const std::string& key) {
 }
 
 std::string readFileBytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) {
+        return "";
+    }
+    std::string bytes(static_cast<std::size_t>(in.tellg()), '\0');
+    in.seekg(0);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return bytes;
 }
 
 int fileMode(const std::string& path) {
@@ -126,71 +123,6 @@ int fileMode(const std::string& path) {
         return -1;
     }
     return static_cast<int>(info.st_mode & 0777);
-}
-
-namespace {
-
-/// A raw connection that plays the attacker editing the file behind the host's back.
-struct RawDatabase {
-    explicit RawDatabase(const std::string& path) {
-        if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
-            sqlite3_close(db);
-            throw std::runtime_error("cannot open " + path);
-        }
-        sqlite3_busy_timeout(db, 10000);
-    }
-    ~RawDatabase() { sqlite3_close(db); }
-    sqlite3_stmt* prepare(const std::string& sql) const {
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
-            throw std::runtime_error(std::string("raw SQL failed: ") + sqlite3_errmsg(db));
-        }
-        return statement;
-    }
-    sqlite3* db = nullptr;
-};
-
-} // namespace
-
-std::string rawQueryBlob(const std::string& databasePath, const std::string& sql) {
-    RawDatabase raw(databasePath);
-    sqlite3_stmt* statement = raw.prepare(sql);
-    std::string result;
-    if (sqlite3_step(statement) == SQLITE_ROW) {
-        auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, 0));
-        const void* data = sqlite3_column_blob(statement, 0);
-        result.assign(static_cast<const char*>(data), size);
-    }
-    sqlite3_finalize(statement);
-    return result;
-}
-
-void rawUpdateBlob(const std::string& databasePath, const std::string& sql, const std::string& blob) {
-    RawDatabase raw(databasePath);
-    sqlite3_stmt* statement = raw.prepare(sql);
-    sqlite3_bind_blob(statement, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
-    int rc = sqlite3_step(statement);
-    sqlite3_finalize(statement);
-    if (rc != SQLITE_DONE || sqlite3_changes(raw.db) != 1) {
-        throw std::runtime_error("raw update changed no row: " + sql);
-    }
-}
-
-void rawExecute(const std::string& databasePath, const std::string& sql) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open(databasePath.c_str(), &db) != SQLITE_OK) {
-        sqlite3_close(db);
-        throw std::runtime_error("cannot open " + databasePath);
-    }
-    sqlite3_busy_timeout(db, 10000);
-    char* message = nullptr;
-    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
-    std::string text = message != nullptr ? message : "";
-    sqlite3_free(message);
-    sqlite3_close(db);
-    if (rc != SQLITE_OK) {
-        throw std::runtime_error("raw SQL failed: " + text);
-    }
 }
 
 } // namespace wphost::test

@@ -50,19 +50,6 @@ private:
     const wp_store& _table;
 };
 
-/// Both stores of one instance, bridged to C tables, over a store opened at dir/store.db with
-/// dir/master.key.
-struct InstanceStores {
-    InstanceStores(const ScratchDir& dir, const std::string& instance,
-                   const std::string& pluginId = "example");
-
-    std::unique_ptr<HostStore> service;
-    std::unique_ptr<StoreBridge> configBridge;
-    std::unique_ptr<StoreBridge> secretBridge;
-    StoreCaller config;
-    StoreCaller secrets;
-};
-
 /// Adds one to the decimal counter at key with a compare-and-swap retry loop (creating it as "1").
 /// Returns false on any status other than WP_OK / WP_E_CONFLICT / WP_E_NOT_FOUND.
 bool incrementCounter(const StoreCaller& store, const std::string& key);
@@ -72,14 +59,5 @@ std::string readFileBytes(const std::string& path);
 
 /// Permission bits of a file (e.g. 0600), or -1 when it does not exist.
 int fileMode(const std::string& path);
-
-/// Runs SQL on the database with a separate raw sqlite3 connection (to play the attacker).
-void rawExecute(const std::string& databasePath, const std::string& sql);
-
-/// The first column of the first row of a query, as bytes (raw sqlite3 connection).
-std::string rawQueryBlob(const std::string& databasePath, const std::string& sql);
-
-/// Runs an UPDATE whose ?1 is bound to blob (raw sqlite3 connection).
-void rawUpdateBlob(const std::string& databasePath, const std::string& sql, const std::string& blob);
 
 } // namespace wphost::test

@@ -1,7 +1,5 @@
 // thread_test.cpp -- one store object used by many threads at once (acquire_credentials does that).
-#include "store_test_support.hpp"
-
-#include <doctest/doctest.h>
+#include "store_backends.hpp"
 
 #include <atomic>
 #include <thread>
@@ -9,9 +7,9 @@
 using namespace wphost;
 using namespace wphost::test;
 
-TEST_CASE("threads sharing one store object lose no update") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("threads sharing one store object lose no update") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     constexpr int Threads = 8;
     constexpr int Increments = 100;
     std::atomic<int> failures{0};
@@ -32,9 +30,9 @@ TEST_CASE("threads sharing one store object lose no update") {
     CHECK(stores.config.get("counter").value == std::to_string(Threads * Increments));
 }
 
-TEST_CASE("threads reading and rotating secrets concurrently always see a whole, authentic value") {
-    ScratchDir dir;
-    InstanceStores stores(dir, "default");
+STORE_TEST_CASE("threads reading and rotating secrets concurrently always see a whole, authentic value") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
     REQUIRE(stores.secrets.putIf("refresh-token", 0, "generation-0").status == WP_OK);
     std::atomic<int> failures{0};
     std::atomic<bool> writing{true};

@@ -6,7 +6,7 @@
 
 namespace wphost {
 
-InstanceStore::InstanceStore(std::shared_ptr<SqliteDatabase> database, StoreScope scope,
+InstanceStore::InstanceStore(std::shared_ptr<StoreDatabase> database, StoreScope scope,
                              std::shared_ptr<MasterKeyProvider> masterKey)
     : _database(std::move(database)), _scope(std::move(scope)), _masterKey(std::move(masterKey)) {
     checkPluginId(_scope.pluginId);

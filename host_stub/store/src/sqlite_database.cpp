@@ -107,10 +107,6 @@ template <typename Step> void retryWhileBusy(Step&& step) {
 
 } // namespace
 
-std::string_view storeKindName(StoreKind kind) {
-    return kind == StoreKind::Secret ? "secret" : "config";
-}
-
 std::shared_ptr<SqliteDatabase> SqliteDatabase::open(const std::string& path) {
     createPrivateFile(path);
     sqlite3* handle = nullptr;

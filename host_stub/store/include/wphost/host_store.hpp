@@ -2,9 +2,9 @@
 #pragma once
 
 #include "wphost/instance_store.hpp"
-#include "wphost/sqlite_database.hpp"
 #include "wphost/store_bridge.hpp"
 #include "wphost/store_catalog.hpp"
+#include "wphost/store_database.hpp"
 
 #include <memory>
 #include <string>
@@ -12,8 +12,10 @@
 namespace wphost {
 
 struct StoreOptions {
-    std::string databasePath;  ///< empty: defaultDatabasePath()
-    std::string masterKeyPath; ///< empty: master.key beside the database
+    /// A SQLite file path, or a PostgreSQL URI (postgresql://user@host:port/db) shared by a fleet.
+    std::string databasePath; ///< empty: defaultDatabasePath()
+    /// empty: master.key beside a SQLite file; for PostgreSQL beside defaultDatabasePath()
+    std::string masterKeyPath;
 };
 
 /// Opens the database once; hands out InstanceStores and bridges for any (plugin, instance).
@@ -22,7 +24,8 @@ public:
     /// Throws StoreError when the database cannot be opened.  The master key is loaded lazily.
     explicit HostStore(StoreOptions options);
 
-    const std::string& databasePath() const noexcept { return _databasePath; }
+    /// The store's location for messages (a PostgreSQL URI without its password).
+    const std::string& databasePath() const noexcept { return _database->location(); }
     const std::string& masterKeyPath() const noexcept { return _masterKey->path(); }
 
     InstanceStore configStore(const std::string& pluginId, const std::string& instance) const;
@@ -30,8 +33,7 @@ public:
     StoreCatalog catalog() const { return StoreCatalog(_database); }
 
 private:
-    std::string _databasePath;
-    std::shared_ptr<SqliteDatabase> _database;
+    std::shared_ptr<StoreDatabase> _database;
     std::shared_ptr<MasterKeyProvider> _masterKey;
 };
 

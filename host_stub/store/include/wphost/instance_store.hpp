@@ -3,7 +3,7 @@
 
 #include "wphost/master_key.hpp"
 #include "wphost/secret_cipher.hpp"
-#include "wphost/sqlite_database.hpp"
+#include "wphost/store_database.hpp"
 
 #include <memory>
 #include <optional>
@@ -24,7 +24,7 @@ struct VersionedValue {
 class InstanceStore {
 public:
     /// A config store (masterKey unused) or a secret store (masterKey required, loaded on first use).
-    InstanceStore(std::shared_ptr<SqliteDatabase> database, StoreScope scope,
+    InstanceStore(std::shared_ptr<StoreDatabase> database, StoreScope scope,
                   std::shared_ptr<MasterKeyProvider> masterKey = nullptr);
 
     const StoreScope& scope() const noexcept { return _scope; }
@@ -45,7 +45,7 @@ public:
 private:
     bool isSecret() const noexcept { return _scope.kind == StoreKind::Secret; }
 
-    std::shared_ptr<SqliteDatabase> _database;
+    std::shared_ptr<StoreDatabase> _database;
     StoreScope _scope;
     std::shared_ptr<MasterKeyProvider> _masterKey;
 };

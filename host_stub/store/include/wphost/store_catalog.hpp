@@ -1,7 +1,7 @@
 // wphost/store_catalog.hpp -- what the host itself reads from the store (instances, masked listings).
 #pragma once
 
-#include "wphost/sqlite_database.hpp"
+#include "wphost/store_database.hpp"
 
 #include <memory>
 #include <string>
@@ -24,7 +24,7 @@ struct CatalogEntry {
 /// no master key and cannot leak one.
 class StoreCatalog {
 public:
-    explicit StoreCatalog(std::shared_ptr<SqliteDatabase> database) : _database(std::move(database)) {}
+    explicit StoreCatalog(std::shared_ptr<StoreDatabase> database) : _database(std::move(database)) {}
 
     /// Configured instances of a plugin (instances with at least one key), ascending.
     std::vector<std::string> instances(const std::string& pluginId) const;
@@ -33,7 +33,7 @@ public:
     std::vector<CatalogEntry> entries(const std::string& pluginId, const std::string& instance) const;
 
 private:
-    std::shared_ptr<SqliteDatabase> _database;
+    std::shared_ptr<StoreDatabase> _database;
 };
 
 } // namespace wphost
