@@ -1,6 +1,8 @@
 // store_test_support.cpp -- helpers shared by the store tests.
 #include "store_test_support.hpp"
 
+#include <sqlite3.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -123,6 +125,23 @@ int fileMode(const std::string& path) {
         return -1;
     }
     return static_cast<int>(info.st_mode & 0777);
+}
+
+void rawExecute(const std::string& databasePath, const std::string& sql) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(databasePath.c_str(), &db) != SQLITE_OK) {
+        sqlite3_close(db);
+        throw std::runtime_error("cannot open " + databasePath);
+    }
+    sqlite3_busy_timeout(db, 10000);
+    char* message = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+    std::string text = message != nullptr ? message : "";
+    sqlite3_free(message);
+    sqlite3_close(db);
+    if (rc != SQLITE_OK) {
+        throw std::runtime_error("raw SQL failed: " + text);
+    }
 }
 
 } // namespace wphost::test

@@ -60,4 +60,7 @@ std::string readFileBytes(const std::string& path);
 /// Permission bits of a file (e.g. 0600), or -1 when it does not exist.
 int fileMode(const std::string& path);
 
+/// Runs SQL on a SQLite store file with a separate raw connection (to play the attacker).
+void rawExecute(const std::string& databasePath, const std::string& sql);
+
 } // namespace wphost::test
