@@ -150,3 +150,16 @@ STORE_TEST_CASE("a NULL key is an invalid argument, not a crash") {
     CHECK(table.put_if(table.ctx, "k", 0, nullptr, 3, &revision, &error) == WP_E_INVALID_ARGUMENT);
     CHECK(table.put_if(table.ctx, "k", 0, nullptr, 0, &revision, nullptr) == WP_OK); // empty value is fine
 }
+
+STORE_TEST_CASE("an expected revision no write ever produced is a conflict, not an error") {
+    auto location = Backend::create();
+    InstanceStores stores(*location, "default");
+    std::uint64_t r1 = stores.config.putIf("k", 0, "v1").revision;
+    for (std::uint64_t bogus : {r1 + 1000, std::uint64_t{1} << 63, WP_REVISION_ANY - 1}) {
+        CallResult written = stores.config.putIf("k", bogus, "never");
+        CHECK(written.status == WP_E_CONFLICT);
+        CHECK(written.revision == r1);
+        CHECK(stores.config.remove("k", bogus).status == WP_E_CONFLICT);
+    }
+    CHECK(stores.config.get("k").value == "v1");
+}

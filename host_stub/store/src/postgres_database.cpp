@@ -6,6 +6,8 @@
 
 #include <wp/abi.h>
 
+#include <limits>
+
 namespace wphost {
 namespace {
 
@@ -20,6 +22,11 @@ std::uint64_t currentRevision(PgConnection& connection, const StoreScope& scope,
                                  "kind = $3 AND key = $4",
                                  {{scope.pluginId}, {scope.instance}, {storeKindName(scope.kind)}, {key}});
     return result.rows() > 0 ? result.number(0, 0) : 0;
+}
+
+/// Revisions are bigint: a larger expected revision cannot match any row (and must not reach the SQL).
+bool isStorableRevision(std::uint64_t revision) {
+    return revision <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 }
 
 } // namespace
@@ -79,6 +86,9 @@ WriteOutcome PostgresDatabase::putIf(const StoreScope& scope, std::string_view k
                                      std::uint64_t expectedRevision,
                                      const std::function<std::string(std::uint64_t)>& encode) {
     std::lock_guard<std::mutex> lock(_mutex);
+    if (!isStorableRevision(expectedRevision)) {
+        return WriteOutcome{false, currentRevision(*_connection, scope, key)}; // no row can hold it
+    }
     // Allocating a revision changes nothing visible (a lost number is just a gap), so it may be repeated.
     std::uint64_t revision = _connection->runRepeatable("SELECT nextval('store_revision')").number(0, 0);
     std::string stored = encode(revision);
@@ -115,6 +125,10 @@ WriteOutcome PostgresDatabase::putIf(const StoreScope& scope, std::string_view k
 RemoveOutcome PostgresDatabase::removeIf(const StoreScope& scope, std::string_view key,
                                          std::uint64_t expectedRevision) {
     std::lock_guard<std::mutex> lock(_mutex);
+    if (expectedRevision != WP_REVISION_ANY && !isStorableRevision(expectedRevision)) {
+        return currentRevision(*_connection, scope, key) == 0 ? RemoveOutcome::NotFound
+                                                              : RemoveOutcome::Conflict;
+    }
     std::string expectedText = std::to_string(expectedRevision);
     PgResult removed =
         expectedRevision == WP_REVISION_ANY
