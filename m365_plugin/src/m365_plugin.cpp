@@ -1,6 +1,8 @@
 // The Microsoft 365 workload plugin: one instance per tenant. configure (setup, plan, remove), validate and
 // acquire-credentials; everything else lives in m365_core.
+#include "adopt.h"
 #include "app_credential.h"
+#include "export_certificate.h"
 #include "remove.h"
 #include "settings.h"
 #include "setup.h"
@@ -33,6 +35,10 @@ public:
             runPlan(context, parseSetupSettings(settingsJson, _instanceId));
         else if (action == "remove")
             runRemove(context, parseRemoveSettings(settingsJson));
+        else if (action == "adopt")
+            runAdopt(context, parseAdoptSettings(settingsJson, _instanceId));
+        else if (action == "export-certificate")
+            runExportCertificate(context, parseExportSettings(settingsJson));
         else
             throw wp::Error(WP_E_UNSUPPORTED, "configure.unknown_action",
                             "The m365 plugin has no action '" + std::string(action) + "'.");
@@ -112,6 +118,13 @@ const wp_action kActions[] = {
      "local_only=true "
      "only forgets",
      WP_ACTION_INTERACTIVE},
+    {"adopt",
+     "Adopt an existing application with your own certificate (PEM or PFX; passwords from a file or the "
+     "environment): checks it online, reports missing permissions; replace_certificate=true switches to a "
+     "renewed certificate",
+     0},
+    {"export-certificate", "Write the public certificate (PEM, or DER for .cer/.der) to 'output'; never a key",
+     WP_ACTION_READ_ONLY},
 };
 } // namespace
 
