@@ -13,6 +13,7 @@
 #include <Poco/NumberParser.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
 
 #include <algorithm>
 #include <iostream>
@@ -110,6 +111,8 @@ void CliApp::defineOptions(Poco::Util::OptionSet& options) {
     options.addOption(flag("verbose", "v", "log everything down to trace level"));
     options.addOption(flag("quiet", "q", "log errors only and print no progress"));
     options.addOption(
+        valued("qr", "", "sign-in: QR code of the URI: auto (on a terminal), always, never", "WHEN"));
+    options.addOption(
         flag("non-interactive", "n", "nobody can sign in: plugins answer auth_required instead"));
     options.addOption(
         valued("cancel-after", "", "request cancellation after MS milliseconds (for tests)", "MS"));
@@ -150,6 +153,11 @@ void CliApp::handleOption(const std::string& name, const std::string& value) {
         _options.verbose = true;
     } else if (name == "quiet") {
         _options.quiet = true;
+    } else if (name == "qr") {
+        if (value != "auto" && value != "always" && value != "never") {
+            throw Poco::Util::InvalidArgumentException("--qr takes auto, always or never");
+        }
+        _options.qr = value;
     } else if (name == "non-interactive") {
         _options.nonInteractive = true;
     } else if (name == "repeat") {
@@ -187,12 +195,15 @@ int CliApp::runVerb() {
     Console console;
     int32_t level = _options.verbose ? WP_LOG_TRACE : _options.quiet ? WP_LOG_ERROR : WP_LOG_INFO;
     ConsoleLogger logger(console, level);
-    OutputPrinter printer(console, _options.json, _options.showToken, _options.quiet);
+    OutputPrinter printer(console, _options.json, _options.showToken, _options.quiet, _options.verbose);
     wp::host::Cancellation cancel;
     SignalWatcher watcher(cancel, console, std::chrono::milliseconds(_options.cancelAfterMs));
     std::unique_ptr<ConsolePrompter> prompter;
     if (!_options.nonInteractive) {
-        prompter = std::make_unique<ConsolePrompter>(console, printer);
+        auto qr = _options.qr == "always"  ? ConsolePrompter::QrMode::Always
+                  : _options.qr == "never" ? ConsolePrompter::QrMode::Never
+                                           : ConsolePrompter::QrMode::Auto;
+        prompter = std::make_unique<ConsolePrompter>(console, printer, qr);
     }
     std::string verb = _options.arguments.empty() ? std::string() : _options.arguments.front();
     try {

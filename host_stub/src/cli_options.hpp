@@ -21,6 +21,7 @@ struct CliOptions {
     std::uint32_t repeat = 1;           ///< acquire --repeat: per thread; 0 = until cancelled
     std::uint32_t intervalMs = 0;       ///< acquire --interval between acquisitions
     std::uint32_t threads = 1;          ///< acquire --threads calling concurrently
+    std::string qr = "auto";            ///< --qr auto|always|never: QR code of the sign-in URI
     bool help = false;
     bool json = false;
     bool verbose = false;

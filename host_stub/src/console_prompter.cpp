@@ -1,6 +1,8 @@
 // console_prompter.cpp -- device-code prompt with a countdown thread owned by the host.
 #include "console_prompter.hpp"
 
+#include "qr_text.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -21,8 +23,8 @@ std::string minutesSeconds(int64_t seconds) {
 
 } // namespace
 
-ConsolePrompter::ConsolePrompter(Console& console, OutputPrinter& printer)
-    : _console(console), _printer(printer) {
+ConsolePrompter::ConsolePrompter(Console& console, OutputPrinter& printer, QrMode qr)
+    : _console(console), _printer(printer), _qr(qr) {
     _prompter.onShow = [this](const wp_device_code& code) { return show(code); };
     _prompter.onDismiss = [this] { dismiss(); };
 }
@@ -35,7 +37,19 @@ wp_status ConsolePrompter::show(const wp_device_code& code) {
     stopCountdown(); // a replaced code restarts the countdown
     std::string uri = text(code.verification_uri);
     std::string userCode = text(code.user_code);
+    if (_shownCodes > 0) {
+        _console.line("");
+        _console.line("A new sign-in code was requested (code " + std::to_string(_shownCodes + 1) +
+                      "); the previous one is no longer valid.");
+    }
+    ++_shownCodes;
     _console.line("");
+    if (_qr == QrMode::Always || (_qr == QrMode::Auto && _console.interactive())) {
+        for (const auto& row : qrTextLines(uri)) {
+            _console.line("  " + row);
+        }
+        _console.line("  (scan to open " + uri + " on a phone)");
+    }
     _console.line("Sign-in required: open " + uri + " and enter the code " + userCode);
     if (code.message != nullptr && code.message[0] != '\0') {
         _console.line("  " + text(code.message));
@@ -63,9 +77,18 @@ void ConsolePrompter::runCountdown() {
     std::unique_lock<std::mutex> lock(_mutex);
     while (!_stop) {
         int64_t left = _expiresAt - static_cast<int64_t>(std::time(nullptr));
+        if (left <= 0) {
+            // Said once, as a line that stays: the plugin either asks for a new code or gives up.
+            std::string code = _userCode;
+            lock.unlock();
+            _console.clearStatus();
+            _console.line("  The code " + code + " has expired.");
+            lock.lock();
+            _wakeUp.wait(lock, [this] { return _stop; });
+            break;
+        }
         std::string line =
-            left > 0 ? "  waiting for sign-in with code " + _userCode + ": expires in " + minutesSeconds(left)
-                     : "  the code " + _userCode + " has expired";
+            "  waiting for sign-in with code " + _userCode + ": expires in " + minutesSeconds(left);
         lock.unlock();
         _console.status(line);
         lock.lock();

@@ -14,12 +14,15 @@
 
 namespace wphost {
 
-/// Shows a device code (verification URI, user code, the service's message) on stderr, then keeps a
-/// countdown to its expiry on the status line until the plugin dismisses it.  In JSON mode the code is
-/// also printed as a "device_code" line on stdout, so a script can act on it.
+/// Shows a device code (verification URI, user code, a QR code of the URI, the service's message) on
+/// stderr, then keeps a countdown to its expiry on the status line until the plugin dismisses it.  In JSON
+/// mode the code is also printed as a "device_code" line on stdout, so a script can act on it.
 class ConsolePrompter {
 public:
-    ConsolePrompter(Console& console, OutputPrinter& printer);
+    /// When to draw the QR code of the verification URI: on a terminal (Auto), always, or never.
+    enum class QrMode { Auto, Always, Never };
+
+    ConsolePrompter(Console& console, OutputPrinter& printer, QrMode qr = QrMode::Auto);
     ConsolePrompter(const ConsolePrompter&) = delete;
     ConsolePrompter& operator=(const ConsolePrompter&) = delete;
     ~ConsolePrompter();
@@ -36,6 +39,8 @@ private:
     Console& _console;
     OutputPrinter& _printer;
     wp::host::Prompter _prompter;
+    QrMode _qr;
+    int _shownCodes = 0; ///< codes shown in this run; a second one replaces an expired code
 
     std::mutex _mutex;
     std::condition_variable _wakeUp;

@@ -44,6 +44,16 @@ std::string eventText(const Poco::JSON::Object& event) {
     return text;
 }
 
+/// "step" and "wait" events report progress that plugins also log as readable lines (docs/plugin-api.md),
+/// so text mode shows them only with --verbose; everything else (a plan, a result) always.
+bool isProgressEvent(const Poco::JSON::Object::Ptr& event) {
+    if (!event || !event->has("event")) {
+        return false;
+    }
+    std::string kind = event->get("event").toString();
+    return kind == "step" || kind == "wait";
+}
+
 /// Long config values are cut in listings (store get shows them whole).
 std::string shortened(const std::string& value) {
     constexpr std::size_t Limit = 100;
@@ -75,8 +85,8 @@ std::string isoTime(int64_t unixSeconds) {
     return text;
 }
 
-OutputPrinter::OutputPrinter(Console& console, bool json, bool showToken, bool quiet)
-    : _console(console), _json(json), _showToken(showToken), _quiet(quiet) {}
+OutputPrinter::OutputPrinter(Console& console, bool json, bool showToken, bool quiet, bool verbose)
+    : _console(console), _json(json), _showToken(showToken), _quiet(quiet), _verbose(verbose) {}
 
 Poco::JSON::Object OutputPrinter::line(const char* type, bool withInstance) const {
     Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -159,7 +169,7 @@ void OutputPrinter::event(std::string_view json) {
             object.set("raw", std::string(json)); // not an object: pass it on untouched
         }
         emit(object);
-    } else if (!_quiet) {
+    } else if (!_quiet && (_verbose || !isProgressEvent(parsed))) {
         text("  * " + (parsed ? eventText(*parsed) : std::string(json)));
     }
 }

@@ -25,7 +25,9 @@ struct CatalogEntry;
 /// stderr).  Tokens are masked unless showToken.  Thread-safe (acquire may report from any thread).
 class OutputPrinter {
 public:
-    OutputPrinter(Console& console, bool json, bool showToken, bool quiet);
+    /// verbose: also show progress events ("step", "wait") in text mode, where the plugin's log lines
+    /// already say the same.
+    OutputPrinter(Console& console, bool json, bool showToken, bool quiet, bool verbose = false);
 
     bool json() const noexcept { return _json; }
     /// The instance the following lines belong to ("instance" field in JSON).
@@ -59,6 +61,7 @@ private:
     bool _json;
     bool _showToken;
     bool _quiet;
+    bool _verbose;
     std::string _instance;
 };
 

@@ -55,8 +55,14 @@ std::string defaultPluginPath() {
     char buffer[PATH_MAX];
     ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
     std::string exe = n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string("./host_stub");
-    auto path = std::filesystem::path(exe).parent_path() / ".." / "lib" / WPHOST_DEFAULT_PLUGIN;
-    return path.lexically_normal().string();
+    // A build tree keeps modules in <build>/lib; an installation in <prefix>/lib/wp-plugins.
+    auto prefix = std::filesystem::path(exe).parent_path() / "..";
+    auto built = (prefix / "lib" / WPHOST_DEFAULT_PLUGIN).lexically_normal();
+    auto installed = (prefix / "lib" / "wp-plugins" / WPHOST_DEFAULT_PLUGIN).lexically_normal();
+    std::error_code error;
+    return !std::filesystem::exists(built, error) && std::filesystem::exists(installed, error)
+               ? installed.string()
+               : built.string();
 }
 
 } // namespace wphost
