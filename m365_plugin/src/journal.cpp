@@ -24,6 +24,10 @@ std::string JournalEntry::toJson() const {
     root->set("app_id", appId);
     root->set("service_principal_id", servicePrincipalId);
     root->set("assignment_ids", json::toArray(assignmentIds));
+    root->set("owner", owner);
+    root->set("added_key_id", addedKeyId);
+    root->set("replaced_key_id", replacedKeyId);
+    root->set("replaced_secret", replacedSecret);
     return json::stringify(root);
 }
 
@@ -50,6 +54,10 @@ JournalEntry JournalEntry::fromJson(const std::string& text) {
     entry.appId = json::optStr(root, "app_id");
     entry.servicePrincipalId = json::optStr(root, "service_principal_id");
     entry.assignmentIds = json::strings(json::optArray(root, "assignment_ids"));
+    entry.owner = json::optStr(root, "owner");
+    entry.addedKeyId = json::optStr(root, "added_key_id");
+    entry.replacedKeyId = json::optStr(root, "replaced_key_id");
+    entry.replacedSecret = json::optStr(root, "replaced_secret");
     return entry;
 }
 

@@ -38,6 +38,12 @@ struct JournalEntry {
     std::string appId;
     std::string servicePrincipalId;
     std::vector<std::string> assignmentIds; ///< "<resourceSpId>/<assignmentId>"
+    // Certificate rotation (operation "rotate", see rotate.h); applicationObjectId stays empty so that
+    // undoJournaled never deletes the application of a rotation.
+    std::string owner;          ///< "<machine>:<pid>" of the process running the operation
+    std::string addedKeyId;     ///< keyId chosen for the new keyCredential (recorded before addKey)
+    std::string replacedKeyId;  ///< keyId of the certificate being replaced
+    std::string replacedSecret; ///< its secret-store key
 
     std::string marker() const { return "wp-run-" + runId; }
     std::string toJson() const;

@@ -4,6 +4,7 @@
 #include "app_credential.h"
 #include "export_certificate.h"
 #include "remove.h"
+#include "rotate.h"
 #include "settings.h"
 #include "setup.h"
 #include "validate.h"
@@ -35,6 +36,8 @@ public:
             runPlan(context, parseSetupSettings(settingsJson, _instanceId));
         else if (action == "remove")
             runRemove(context, parseRemoveSettings(settingsJson));
+        else if (action == "rotate")
+            runRotate(context, parseRotateSettings(settingsJson));
         else if (action == "adopt")
             runAdopt(context, parseAdoptSettings(settingsJson, _instanceId));
         else if (action == "export-certificate")
@@ -118,6 +121,10 @@ const wp_action kActions[] = {
      "local_only=true "
      "only forgets",
      WP_ACTION_INTERACTIVE},
+    {"rotate",
+     "Renew the certificate without an administrator (addKey, switch, removeKey); needs the current "
+     "certificate to be valid",
+     0},
     {"adopt",
      "Adopt an existing application with your own certificate (PEM or PFX; passwords from a file or the "
      "environment): checks it online, reports missing permissions; replace_certificate=true switches to a "

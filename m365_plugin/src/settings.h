@@ -48,6 +48,7 @@ struct ValidateOptions {
     /// Overrides the instance's reminder thresholds (descending) for this run; nullopt: the stored ones.
     std::optional<std::vector<int>> reminderDays;
     long long nowOffsetSeconds = 0; ///< shifts "now" for the expiry checks (tests, dry runs)
+    int autoRotateDays = 30;        ///< online validate rotates with fewer days left (0: never)
 };
 
 /// Parses and validates; throws wp::Error(WP_E_INVALID_CONFIG, "config.<setting>_invalid", ...).

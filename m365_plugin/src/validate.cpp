@@ -1,6 +1,7 @@
 #include "validate.h"
 
 #include "app_credential.h"
+#include "auto_rotate.h"
 #include "instance_record.h"
 #include "journal.h"
 #include "json_util.h"
@@ -203,10 +204,13 @@ void runValidate(const ActionContext& context, const ValidateOptions& options) {
     const auto& host = context.host;
     const auto& call = context.call;
     Report report(call);
-    if (Journal(host.config()).peek())
+    if (auto pending = Journal(host.config()).peek())
         report.add(WP_SEVERITY_WARNING, "journal.pending",
-                   "An interrupted configure left work behind; run configure (setup or remove) again to "
-                   "clean it up.");
+                   pending->operation == "rotate"
+                       ? "A certificate rotation is in progress or was interrupted; an online validate or "
+                         "configure --action rotate completes it."
+                       : "An interrupted configure left work behind; run configure (setup or remove) again "
+                         "to clean it up.");
     std::shared_ptr<AppCredential> credential;
     try {
         credential = AppCredential::load(host);
@@ -214,6 +218,8 @@ void runValidate(const ActionContext& context, const ValidateOptions& options) {
         report.add(WP_SEVERITY_ERROR, e.code(), e.what(), e.status());
         report.finish();
     }
+    if (!options.offline)
+        credential = autoRotateIfDue(context, credential, options); // see auto_rotate.h
     const auto& record = credential->record();
     call.fact("tenant", record.tenantDomain.empty() ? record.tenantId : record.tenantDomain);
     call.fact("tenant_id", record.tenantId);

@@ -1,0 +1,95 @@
+// Finishing or undoing a rotation: after a failure in this process, or after a host that was killed
+// mid-way (found by the next rotate or validate of the instance).
+#include "key_rollover.h"
+#include "progress.h"
+#include "retry_budget.h"
+#include "rotate.h"
+#include "rotation_support.h"
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
+namespace m365 {
+
+std::string resolveRotation(const wp::Host& host, Journal& journal, Progress& progress) {
+    const auto& entry = journal.entry();
+    auto current = loadCurrentInstance(host);
+    const auto& record = current.record();
+    const auto& credential = *current.credential;
+    bool switched = record.certificate.secretKey == entry.secretKey;
+    // The current certificate signs the proof either way: the new one once switched, else the old one.
+    AppGraph app(credential.transport(), record, credential.client(), entry.runId, nullptr);
+    ProofSigner signer{*credential.key(), credential.certificate()};
+    if (switched) {
+        if (!entry.replacedKeyId.empty() && entry.replacedKeyId != record.certificate.keyId &&
+            removeKeyCredential(app.graph(), record.applicationObjectId, entry.replacedKeyId, signer))
+            progress.info("removed the replaced key " + entry.replacedKeyId + " from the application");
+        if (!entry.replacedSecret.empty() && entry.replacedSecret != record.certificate.secretKey)
+            host.secrets().removeIf(entry.replacedSecret);
+        journal.finish();
+        return "finished";
+    }
+    if (!entry.addedKeyId.empty() && entry.addedKeyId != record.certificate.keyId &&
+        removeKeyCredential(app.graph(), record.applicationObjectId, entry.addedKeyId, signer))
+        progress.info("removed the added key " + entry.addedKeyId + " from the application");
+    if (!entry.secretKey.empty() && entry.secretKey != record.certificate.secretKey)
+        host.secrets().removeIf(entry.secretKey);
+    journal.finish();
+    return "undone";
+}
+
+bool settleRotationJournal(const ActionContext& context, Progress& progress,
+                           std::chrono::milliseconds budget) {
+    const auto& host = context.host;
+    RetryBudget retryBudget(budget);
+    for (int attempt = 0;; ++attempt) {
+        Journal journal(host.config());
+        auto entry = journal.peek();
+        if (!entry)
+            return attempt > 0;
+        if (entry->operation != "rotate")
+            throw wp::Error(WP_E_CONFLICT, "journal.busy",
+                            "An interrupted or running " + entry->operation +
+                                " of this instance is recorded.",
+                            "Run configure --action " + entry->operation +
+                                " (or remove) again to clean it up, then rotate.");
+        if (!journalOwnerAlive(*entry)) {
+            // Take the journal over with compare-and-swap: of several processes finding it, one proceeds.
+            if (!journal.resume() || journal.entry().runId != entry->runId)
+                continue;
+            try {
+                journal.record([](JournalEntry& e) { e.owner = processOwnerId(); });
+            } catch (const wp::Error& e) {
+                if (e.status() != WP_E_CONFLICT)
+                    throw;
+                continue;
+            }
+            RunningRotation running(entry->runId);
+            auto step =
+                progress.step("recover_rotation",
+                              "Completing an interrupted certificate rotation (run " + entry->runId + ")");
+            step.done(resolveRotation(host, journal, progress));
+            return true;
+        }
+        auto wait =
+            exponentialBackoff(attempt, std::chrono::milliseconds(100), std::chrono::milliseconds(2'000));
+        if (!retryBudget.allows(wait))
+            throw wp::Error(WP_E_CONFLICT, "rotate.busy",
+                            "Another rotation of this instance (run " + entry->runId + ", " + entry->owner +
+                                ") is still running.",
+                            "Wait for it to finish, then check with validate.");
+        retryBudget.waited(wait);
+        progress.waiting("another rotation of this instance (run " + entry->runId + ") to finish", wait);
+        if (!context.call.waitFor(wait))
+            context.call.throwIfCancelled();
+    }
+}
+
+void rotationKillPoint(const char* point) {
+    const char* wanted = std::getenv("M365_PLUGIN_TEST_KILL_AT");
+    if (wanted != nullptr && std::strcmp(wanted, point) == 0)
+        std::raise(SIGKILL);
+}
+
+} // namespace m365
