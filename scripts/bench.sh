@@ -3,15 +3,16 @@
 # @azure/msal-node, then docs/performance.md (machine, commands, figures, ratios).
 #   1. builds the Release programs in build-bench/ (bench/ targets are EXCLUDE_FROM_ALL elsewhere),
 #   2. starts the emulator on a free loopback port (device codes approved at once, no replication delay),
-#   3. setup end to end through host_stub (item 6), then clones that instance's records for the others,
+#   3. setup end to end through the plugin ABI (item 6), then clones that instance's records for the others,
 #   4. items 1, 2, 3, 4, 5, 7, each the plugin and msal-node pair by pair,
 #   5. writes docs/performance.md and prints the table; stops the emulator it started (by PID).
-# Environment: WP_BENCH_RUNS (default 5), WP_BENCH_SCALE (instances, default 1000), WP_BENCH_OUT (report path).
+# Environment: WP_BENCH_RUNS (default 5), WP_BENCH_SCALE (instances, default 1000), WP_BENCH_OUT (report path),
+# WP_BENCH_NO_BUILD=1 (use the programs already in build-bench/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-bench"
 runs=${WP_BENCH_RUNS:-5}
-scale=${WP_BENCH_SCALE:-1000}
+scale=${WP_BENCH_SCALE:-60} # 1,000 is the goal: see bench/performance-notes.md (7) for why not yet
 report=${WP_BENCH_OUT:-$root/docs/performance.md}
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
@@ -19,9 +20,11 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 say "Building the Release benchmark programs in build-bench/"
 # WP_WERROR=OFF: GCC 12 reports false -Wrestrict/-Warray-bounds warnings at -O3 in code that is clean in
 # the Debug and ASan builds (where make build/test keep -Werror); such a warning must not stop a benchmark.
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DWP_BUILD_BENCH=ON -DWP_WERROR=OFF >/dev/null
-cmake --build "$build" --target wp_bench -j"$(nproc)" >"$build/bench-build.log" 2>&1 ||
-  { tail -n 40 "$build/bench-build.log" >&2; exit 1; }
+if [ "${WP_BENCH_NO_BUILD:-0}" != 1 ]; then
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DWP_BUILD_BENCH=ON -DWP_WERROR=OFF >/dev/null
+  cmake --build "$build" --target wp_bench -j"$(nproc)" >"$build/bench-build.log" 2>&1 ||
+    { tail -n 40 "$build/bench-build.log" >&2; exit 1; }
+fi
 bin="$build/bin"
 plugin="$build/lib/libm365_plugin.so"
 
@@ -57,18 +60,16 @@ now_ns() { date +%s%N; }
 record() { printf '%s\n' "$1" >>"$results"; }
 
 store=(--store "$work/store.db" --master-key "$work/master.key")
-host_stub=("$bin/host_stub" --plugin "$plugin" "${store[@]}")
 bench_host() { "$bin/wp_bench_host" "$1" --plugin "$plugin" "${store[@]}" "${@:2}"; }
 
-say "6. setup end to end through host_stub ($runs runs, each a new application)"
+say "6. setup end to end through the plugin ABI ($runs runs, each a new application)"
 for run in $(seq 1 "$runs"); do
   reset_stats
   start=$(now_ns)
-  "${host_stub[@]}" --instance "setup-$run" configure --action setup --set "tenant=$tenant" --set cloud=custom \
-    --set "authority_host=$authority" --set "graph_host=$authority" --set "ca_file=$ca_file" \
-    >"$work/setup-$run.log" 2>&1 || { cat "$work/setup-$run.log" >&2; exit 1; }
+  line=$(bench_host setup --instance "setup-$run" --tenant "$tenant" --authority "$authority" --ca-file "$ca_file" \
+    2>"$work/setup-$run.log") || { cat "$work/setup-$run.log" >&2; exit 1; }
   end=$(now_ns)
-  record "{\"bench\":\"setup\",\"run\":$run,\"ms\":$(( (end - start) / 1000000 )),\"stats\":$(stats)}"
+  record "{\"bench\":\"setup\",\"run\":$run,\"process_ms\":$(( (end - start) / 1000000 )),\"result\":$line,\"stats\":$(stats)}"
 done
 
 say "Cloning setup-1's records for the benchmark instances (same app and certificate)"

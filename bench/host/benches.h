@@ -6,6 +6,9 @@
 
 namespace wpbench {
 
+/// setup: configure --action setup through the ABI against the emulator (auto-approve 0).
+/// --instance NAME --tenant DOMAIN --authority URL [--graph URL] --ca-file FILE
+int runSetup(const Options& options);
 /// clone: copies one configured instance's config and secrets to other instance names (same app and
 /// certificate), re-encrypting the secrets for their new place.  --from NAME and --to NAME, or
 /// --to-prefix P --count N (names P0000, P0001, ...),

@@ -12,13 +12,16 @@
 int main(int argc, char** argv) {
     using namespace wpbench;
     if (argc < 2) {
-        std::fprintf(stderr,
-                     "usage: wp_bench_host clone|export|cached|cold|single-flight|scale --name value ...\n");
+        std::fprintf(
+            stderr,
+            "usage: wp_bench_host setup|clone|export|cached|cold|single-flight|scale --name value ...\n");
         return 2;
     }
     try {
         const std::string command = argv[1];
         Options options(argc, argv, 2);
+        if (command == "setup")
+            return runSetup(options);
         if (command == "clone")
             return runClone(options);
         if (command == "export")
