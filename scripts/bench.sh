@@ -55,7 +55,8 @@ field() { node -e 'process.stdout.write(String(JSON.parse(process.argv[1])[proce
 authority=$(field authority); ca_file=$(field ca_file); tenant=$(field tenant_domain)
 control() { curl -sS --fail --cacert "$ca_file" "$@"; }
 stats() { control "$authority/_emulator/stats"; }
-reset_stats() { control -X POST "$authority/_emulator/stats/reset" >/dev/null; }
+# A POST needs a body (Content-Length: 0 at least): without one the server waits for it.
+reset_stats() { control -X POST -H 'Content-Type: application/json' -d '{}' "$authority/_emulator/stats/reset" >/dev/null; }
 now_ns() { date +%s%N; }
 record() { printf '%s\n' "$1" >>"$results"; }
 
