@@ -49,7 +49,7 @@ TEST_CASE("granting a Microsoft Graph app role returns 201 with the assignment")
 }
 
 TEST_CASE(
-    "who may grant: Graph roles need GA or PRA; Exchange and SharePoint roles also allow Cloud App Admin") {
+    "who may grant: Graph roles need GA or PRA - Exchange and SharePoint roles also allow Cloud App Admin") {
     GrantFixture f;
     CHECK(f.grant(f.graph.userToken(kPra), f.graphSp, kUserReadAll).status == 201);
 
