@@ -170,7 +170,7 @@ TEST_CASE_FIXTURE(Fixture, "a host that cannot show the prompt now: AUTH_REQUIRE
 }
 
 TEST_CASE_FIXTURE(Fixture,
-                  "other errors end the flow with the mapped Entra error; transient ones are retried") {
+                  "other errors end the flow with the mapped Entra error - transient ones are retried") {
     transport->enqueue(deviceCode());
     transport->enqueue(jsonResponse(503, "{}"));
     transport->enqueueFailure(wp::Error(WP_E_UNAVAILABLE, "net.connection_lost", "lost"));

@@ -66,7 +66,7 @@ TEST_CASE_FIXTURE(Fixture, "short-lived tokens use half their lifetime as the ma
 }
 
 TEST_CASE_FIXTURE(Fixture,
-                  "refresh_in: refreshed early; a failed early refresh keeps serving the valid token") {
+                  "refresh_in: refreshed early - a failed early refresh keeps serving the valid token") {
     refreshIn = 1800;
     bool fail = false;
     auto base = fetcher();
@@ -144,7 +144,7 @@ TEST_CASE_FIXTURE(Fixture, "the single fetch's error reaches every waiting calle
     CHECK(fetches.load() == 2);
 }
 
-TEST_CASE_FIXTURE(Fixture, "invalidate forgets tokens; bypass always fetches and updates the cache") {
+TEST_CASE_FIXTURE(Fixture, "invalidate forgets tokens - bypass always fetches and updates the cache") {
     TokenCache cache(fetcher(), clockFn());
     CHECK(get(cache) == "graph#1");
     cache.invalidate();
@@ -154,7 +154,7 @@ TEST_CASE_FIXTURE(Fixture, "invalidate forgets tokens; bypass always fetches and
     CHECK(get(cache) == "graph#4");
 }
 
-TEST_CASE_FIXTURE(Fixture, "a waiter's own cancel ends its wait; a cancelled leader hands over") {
+TEST_CASE_FIXTURE(Fixture, "a waiter's own cancel ends its wait - a cancelled leader hands over") {
     std::atomic<bool> release{false};
     std::atomic<int> fetches{0};
     TokenCache cache(
