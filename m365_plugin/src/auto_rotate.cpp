@@ -32,8 +32,11 @@ std::shared_ptr<AppCredential> autoRotateIfDue(const ActionContext& context,
     }
     const auto& certificate = credential->record().certificate;
     auto now = unixNow() + options.nowOffsetSeconds;
-    if (!autoRotationDue(certificate.notAfter, now, options.autoRotateDays))
+    if (!autoRotationDue(certificate.notAfter, now, options.autoRotateDays)) {
+        progress.debug("automatic rotation not due (" + std::to_string((certificate.notAfter - now) / 86400) +
+                       " day(s) left, auto_rotate_days " + std::to_string(options.autoRotateDays) + ")");
         return credential;
+    }
     RotateSettings settings;
     settings.nowOffsetSeconds = options.nowOffsetSeconds;
     try {
