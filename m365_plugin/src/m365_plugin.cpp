@@ -2,6 +2,7 @@
 // acquire-credentials; everything else lives in m365_core.
 #include "adopt.h"
 #include "app_credential.h"
+#include "hazard_pointers.h"
 #include "export_certificate.h"
 #include "remove.h"
 #include "rotate.h"
@@ -51,11 +52,18 @@ public:
         runValidate(ActionContext{host(), call, _instanceId}, parseValidateOptions(optionsJson));
     }
 
-    // Thread-safe: the credential is an immutable snapshot behind an atomic pointer; its token cache is
-    // lock-free for cached tokens and single-flight for fetches.
+    // Thread-safe: the credential is an immutable snapshot read through a hazard-pointer cell (no lock, no
+    // reference-count traffic on the hot path); its token cache is lock-free for cached tokens and
+    // single-flight for fetches.
     void acquireCredentials(const wp::Call& call, std::string_view resource, uint32_t flags) override {
         bool bypass = (flags & WP_ACQUIRE_BYPASS_CACHE) != 0;
-        auto credential = currentCredential();
+        auto reader = _credential.read();
+        std::shared_ptr<AppCredential> loaded;
+        AppCredential* credential = reader.get();
+        if (credential == nullptr) {
+            loaded = loadCredential();
+            credential = loaded.get();
+        }
         auto scope = credential->scopeFor(resource);
         try {
             deliver(call, credential->token(scope, &call, bypass), scope);
@@ -63,7 +71,7 @@ public:
             // Another process may have rotated the certificate: re-read the store and retry once.
             if (!keyRejected(e))
                 throw;
-            auto fresh = reloadIfChanged(credential);
+            auto fresh = reloadIfChanged(credential->record().certificate.thumbprintSha1);
             if (!fresh)
                 throw;
             deliver(call, fresh->token(scope, &call, bypass), scope);
@@ -75,9 +83,7 @@ private:
         call.credential(lease->tokenType, lease->token.view(), lease->expiresAt, scope);
     }
 
-    std::shared_ptr<AppCredential> currentCredential() {
-        if (auto credential = _credential.load())
-            return credential;
+    std::shared_ptr<AppCredential> loadCredential() {
         std::lock_guard<std::mutex> lock(_loadMutex);
         if (auto credential = _credential.load())
             return credential;
@@ -86,21 +92,21 @@ private:
         return loaded;
     }
 
-    /// The stored credential if it differs from `stale` (by certificate), else null.
-    std::shared_ptr<AppCredential> reloadIfChanged(const std::shared_ptr<AppCredential>& stale) {
+    /// The stored credential if its certificate differs from staleThumbprint, else null.
+    std::shared_ptr<AppCredential> reloadIfChanged(const std::string& staleThumbprint) {
         std::lock_guard<std::mutex> lock(_loadMutex);
         auto current = _credential.load();
-        if (current && current != stale)
+        if (current && current->record().certificate.thumbprintSha1 != staleThumbprint)
             return current; // another thread already reloaded
         auto loaded = AppCredential::load(host());
-        if (loaded->record().certificate.thumbprintSha1 == stale->record().certificate.thumbprintSha1)
+        if (loaded->record().certificate.thumbprintSha1 == staleThumbprint)
             return nullptr;
         _credential.store(loaded);
         return loaded;
     }
 
     std::string _instanceId;
-    std::atomic<std::shared_ptr<AppCredential>> _credential;
+    hazard::HazardCell<AppCredential> _credential;
     std::mutex _loadMutex; ///< only for (re)loading the credential from the stores
 };
 
