@@ -112,8 +112,10 @@ GraphResult GraphClient::send(const std::string& method, const std::string& path
         }
         bool retryable =
             failure->transient() || (options.retry == RetryOn::Replication && isReplicationError(*failure));
-        auto wait = failure->retryAfter().value_or(
-            exponentialBackoff(attempt, std::chrono::milliseconds(500), std::chrono::milliseconds(10'000)));
+        // A Retry-After of 0 (or a past date) must not turn into a busy loop against a throttling server.
+        auto backoff =
+            exponentialBackoff(attempt, std::chrono::milliseconds(500), std::chrono::milliseconds(10'000));
+        auto wait = std::max(failure->retryAfter().value_or(backoff), std::chrono::milliseconds(100));
         if (!retryable || !budget.allows(wait))
             throw *failure;
         budget.waited(wait);
