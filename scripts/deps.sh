@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config git libpoco-dev libboost-dev libboost-filesystem-dev doctest-dev
           libssl-dev openssl libsqlite3-dev sqlite3 nlohmann-json3-dev libqrencode-dev nodejs npm chromium
-          clang-format curl libpq-dev postgresql tinyproxy)
+          clang-format curl libpq-dev postgresql tinyproxy clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
