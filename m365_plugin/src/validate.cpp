@@ -67,6 +67,10 @@ void offlineChecks(const AppCredential& credential, const ValidateOptions& optio
     call.fact("days_left", std::to_string(verdict.daysLeft));
     if (verdict.threshold > 0)
         call.fact("reminder_threshold_days", std::to_string(verdict.threshold));
+    // What the operator has to do next, for host status lists (see rotate.h; update needs an admin).
+    call.fact("action_needed", verdict.code == "cert.expired"        ? "update"
+                               : verdict.code == "cert.expires_soon" ? "rotate"
+                                                                     : "none");
 }
 
 /// Seconds between the server's Date header and our clock, if the header is readable.

@@ -40,6 +40,11 @@ TEST_CASE("an online validate rotates at the auto_rotate_days threshold and not 
     auto early = validateAt(host, 69);
     CHECK_MESSAGE(early.exitCode == 0, early.err);
     CHECK_FALSE(reportsRotation(early));
+    std::string actionNeeded;
+    for (const auto& fact : early.ofType("fact"))
+        if (fact.value("key", "") == "action_needed")
+            actionNeeded = fact.value("value", "");
+    CHECK(actionNeeded == "rotate"); // within the 60-day reminder: the operator is told to rotate
     CHECK(thumbprint(host) == original);
 
     auto offline = validateAt(host, 71, {"--offline"});
