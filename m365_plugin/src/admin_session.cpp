@@ -1,8 +1,12 @@
 #include "admin_session.h"
 
+#include "proxy_environment.h"
+
 #include <wp/plugin.hpp>
 
 #include <Poco/String.h>
+
+#include <cstdlib>
 
 namespace m365 {
 
@@ -11,6 +15,11 @@ std::shared_ptr<HttpTransport> makeTransport(const std::string& caFile, const st
     options.caFile = caFile;
     options.useSystemCAs = true;
     options.userAgent = userAgent;
+    // An explicit proxy for every request of this process, loopback included (HTTPS_PROXY never
+    // applies to loopback by design).  From the environment, not the config store, so a proxy
+    // password is never stored.
+    if (const char* proxy = std::getenv("M365_PLUGIN_PROXY"); proxy != nullptr && proxy[0] != '\0')
+        options.proxy = EnvironmentProxy::parseProxyUrl(proxy);
     return std::make_shared<PocoHttpTransport>(options);
 }
 
