@@ -19,6 +19,18 @@ struct alignas(64) Record { // one cache line each: readers on different cores n
 
 std::atomic<Record*> g_records{nullptr};
 
+// Frees the records when the module is unloaded (threads' own destructors have run by then), so the
+// records never outlive the list that reaches them.
+struct RecordListOwner {
+    ~RecordListOwner() {
+        for (Record* record = g_records.exchange(nullptr); record != nullptr;) {
+            Record* next = record->next;
+            delete record;
+            record = next;
+        }
+    }
+} g_recordListOwner;
+
 Record* claimRecord() {
     for (Record* record = g_records.load(std::memory_order_acquire); record != nullptr;
          record = record->next) {
