@@ -13,9 +13,10 @@ namespace {
 
 void checkRolledBack(const wptest::EmulatorProcess& emulator, StubHost& host) {
     CHECK(m365it::createdApplications(emulator).empty());
-    for (const auto& sp : emulator.state()["servicePrincipals"])
+    auto state = emulator.state(); // a named copy: a range-for over a temporary's member dangles
+    for (const auto& sp : state["servicePrincipals"])
         CHECK(sp["displayName"].get<std::string>().find("Workload Backup") == std::string::npos);
-    CHECK(emulator.state()["appRoleAssignments"].empty());
+    CHECK(state["appRoleAssignments"].empty());
     CHECK(host.storedKeys().empty());
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,10 +69,17 @@ ChildProcess::ChildProcess(Options options) {
     }
     int stderrTarget = options.stderrFile.empty() ? -1 : openForWriting(options.stderrFile);
 
+    // A child of the main thread dies with the test runner, even when a sanitizer aborts it before any
+    // destructor runs (a surviving server would keep ctest waiting on its output pipe). Not for children
+    // of other threads: the signal fires when the forking thread ends.
+    const pid_t parent = ::getpid();
+    const bool dieWithParent = ::gettid() == parent;
     _pid = ::fork();
     if (_pid < 0)
         throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
     if (_pid == 0) {
+        if (dieWithParent && (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent))
+            ::_exit(127);
         ::dup2(stdoutTarget, STDOUT_FILENO);
         if (stderrTarget >= 0)
             ::dup2(stderrTarget, STDERR_FILENO);
