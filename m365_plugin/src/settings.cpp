@@ -190,6 +190,8 @@ RemoveSettings parseRemoveSettings(std::string_view settingsJson) {
     SettingsReader reader(settingsJson);
     RemoveSettings settings;
     settings.localOnly = reader.boolean("local_only", false);
+    if (reader.has("delete_application"))
+        settings.deleteApplication = reader.boolean("delete_application", false);
     readCaFile(reader, settings.caFile);
     settings.clientId = readClientId(reader);
     reader.finish();

@@ -39,6 +39,9 @@ struct SetupSettings {
 
 struct RemoveSettings {
     bool localOnly = false; ///< forget locally without touching the tenant
+    /// delete_application: whether remove deletes the application in the tenant; unset: yes for applications
+    /// setup created, no for adopted ones (the plugin does not own those).
+    std::optional<bool> deleteApplication;
     std::string caFile;     ///< overrides the stored ca_file (e.g. it moved), or ""
     std::string clientId;   ///< overrides the stored sign-in client, or ""
 };
