@@ -1,5 +1,6 @@
 #include "device_code.h"
 
+#include "cloud_profile.h"
 #include "errors.h"
 #include "token_issuer.h"
 
@@ -250,7 +251,7 @@ Response deviceCodeTokenGrant(ServiceContext& context, const IdentityOptions& op
         ParsedScope parsed = parseScope(grant.scope);
         const auto resources = distinctResources(parsed);
         auto resource =
-            resolveResource(*home, resources.empty() ? std::string(kGraphResource) : resources.front());
+            resolveResource(*home, resources.empty() ? activeCloud().graphResource : resources.front());
         if (!resource)
             return entraError(400, "invalid_resource", 500011,
                               "The resource principal named " + resources.front() +

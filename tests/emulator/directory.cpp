@@ -1,5 +1,7 @@
 #include "directory.h"
 
+#include "cloud_profile.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -43,7 +45,7 @@ std::optional<std::string> templateIdForName(std::string_view displayName) {
 std::string Tenant::sharePointHost() const {
     const std::string& domain = initialDomain();
     auto dot = domain.find('.');
-    return domain.substr(0, dot) + ".sharepoint.com";
+    return domain.substr(0, dot) + "." + activeCloud().sharePointDomain;
 }
 
 const AppRole* ServicePrincipal::findAppRole(std::string_view appRoleId) const {

@@ -1,5 +1,6 @@
 #include "emulator.h"
 
+#include "cloud_profile.h"
 #include "device_code.h"
 #include "identity_routes.h"
 #include "seed.h"
@@ -49,6 +50,8 @@ Emulator::Emulator(const Options& options)
       _ownsStateDir(options.stateDir.empty()),
       _tokens(std::make_unique<TokenService>(_clock, _stateDir)), _context{_clock, _directory, *_tokens,
                                                                            &_faults} {
+    if (!options.cloud.empty())
+        selectCloud(*findCloudProfile(options.cloud)); // before the seed: tenant domains use its suffix
     _identity.deviceCodeInterval = std::chrono::seconds(options.deviceCodeIntervalSeconds);
     _identity.deviceCodeLifetime = std::chrono::seconds(options.deviceCodeLifetimeSeconds);
     _directory.setReplicationDelay(std::chrono::milliseconds(options.replicationDelayMs));
@@ -111,7 +114,8 @@ nlohmann::json Emulator::readyInfo() const {
             {"graph", base},
             {"ca_file", _caFile},
             {"tenant_id", tenant->id},
-            {"tenant_domain", tenant->initialDomain()}};
+            {"tenant_domain", tenant->initialDomain()},
+            {"cloud", activeCloud().name}};
 }
 
 // --auto-approve: a simulated admin approves every pending code `after` seconds after it was issued.

@@ -1,5 +1,6 @@
 #include "identity_common.h"
 
+#include "cloud_profile.h"
 #include "errors.h"
 
 #include <algorithm>
@@ -49,13 +50,17 @@ std::optional<ResourceTarget> resolveResource(const Tenant& tenant, std::string_
     while (!id.empty() && id.back() == '/')
         id.pop_back();
     const std::string key = lower(id);
-    static const std::vector<std::string> graphHosts{
+    static const std::vector<std::string> lenientGraphHosts{
         "https://graph.microsoft.com", "https://graph.microsoft.us", "https://dod-graph.microsoft.us",
         "https://microsoftgraph.chinacloudapi.cn"};
-    if (key == kGraphAppId || std::find(graphHosts.begin(), graphHosts.end(), key) != graphHosts.end())
+    const CloudProfile& cloud = activeCloud();
+    const bool graphHost = cloudIsStrict() ? key == cloud.graphResource
+                                           : std::find(lenientGraphHosts.begin(), lenientGraphHosts.end(),
+                                                       key) != lenientGraphHosts.end();
+    if (key == kGraphAppId || graphHost)
         return ResourceTarget{std::string(kGraphAppId), key};
-    if (key == kExchangeAppId || key == "https://outlook.office365.com" ||
-        key == "https://outlook.office.com")
+    if (key == kExchangeAppId || std::find(cloud.exchangeResources.begin(), cloud.exchangeResources.end(),
+                                           key) != cloud.exchangeResources.end())
         return ResourceTarget{std::string(kExchangeAppId), key};
     if (key == kSharePointAppId || key == "https://" + tenant.sharePointHost())
         return ResourceTarget{std::string(kSharePointAppId), key};
@@ -73,7 +78,7 @@ ParsedScope parseScope(std::string_view scope) {
         // "<resource>/<permission>": the resource is everything before the last '/'.
         auto slash = word.rfind('/');
         if (slash == std::string::npos || slash == 0)
-            parsed.permissions.emplace_back(std::string(kGraphResource), word);
+            parsed.permissions.emplace_back(activeCloud().graphResource, word);
         else
             parsed.permissions.emplace_back(word.substr(0, slash), word.substr(slash + 1));
     }
@@ -83,7 +88,7 @@ ParsedScope parseScope(std::string_view scope) {
 std::vector<std::string> distinctResources(const ParsedScope& scope) {
     // Graph's app id and its URI are one resource; the first spelling is kept (it becomes the token's aud).
     auto sameResource = [](std::string key) {
-        return key == kGraphAppId ? std::string(kGraphResource) : key;
+        return key == kGraphAppId ? activeCloud().graphResource : key;
     };
     std::vector<std::string> resources;
     for (const auto& [resource, permission] : scope.permissions) {

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "cloud_profile.h"
+
 #include <stdexcept>
 
 namespace emu {
@@ -24,6 +26,7 @@ const char* usage() {
     return "usage: m365-emulator [--port N] [--state-dir DIR] [--seed FILE.json] [--control]\n"
            "                     [--auto-approve SECONDS [--as UPN]] [--replication-delay-ms N]\n"
            "                     [--device-code-interval SECONDS] [--device-code-lifetime SECONDS]\n"
+           "                     [--cloud global|usgov|usgovdod|china]\n"
            "\n"
            "An offline Entra ID + Microsoft Graph emulator on https://127.0.0.1 (TLS with its own CA).\n"
            "When ready it prints one JSON line on stdout:\n"
@@ -38,7 +41,11 @@ const char* usage() {
            "  --as UPN                  ... as this user (default: the first Global Administrator)\n"
            "  --replication-delay-ms N  new objects reach the token endpoint only after N ms (default 0)\n"
            "  --device-code-interval S  polling interval announced for device codes (default 5)\n"
-           "  --device-code-lifetime S  device code lifetime (default 900)\n";
+           "  --device-code-lifetime S  device code lifetime (default 900)\n"
+           "  --cloud NAME              behave like that Microsoft cloud: accept and issue only its "
+           "resource\n"
+           "                            ids (Graph, Exchange, SharePoint), tenant domains end in its suffix\n"
+           "                            (default: global, also accepting the sovereign Graph resource ids)\n";
 }
 
 Options parseOptions(const std::vector<std::string>& args) {
@@ -70,7 +77,12 @@ Options parseOptions(const std::vector<std::string>& args) {
             options.deviceCodeIntervalSeconds = parseInt(flag, value(), 1, 60);
         else if (flag == "--device-code-lifetime")
             options.deviceCodeLifetimeSeconds = parseInt(flag, value(), 1, 86400);
-        else
+        else if (flag == "--cloud") {
+            options.cloud = value();
+            if (findCloudProfile(options.cloud) == nullptr)
+                throw std::invalid_argument("--cloud needs one of " + cloudProfileNames() + ", got '" +
+                                            options.cloud + "'");
+        } else
             throw std::invalid_argument("unknown argument '" + flag + "'");
     }
     if (!options.autoApproveUpn.empty() && !options.autoApproveSeconds)

@@ -17,6 +17,7 @@ struct Options {
     int replicationDelayMs = 0;            ///< --replication-delay-ms N
     int deviceCodeIntervalSeconds = 5;     ///< --device-code-interval SECONDS
     int deviceCodeLifetimeSeconds = 900;   ///< --device-code-lifetime SECONDS
+    std::string cloud;                     ///< --cloud NAME: only that cloud's resource ids (cloud_profile.h)
     bool help = false;
 };
 

@@ -1,5 +1,7 @@
 #include "seed.h"
 
+#include "cloud_profile.h"
+
 #include <stdexcept>
 
 namespace emu {
@@ -33,22 +35,24 @@ std::string roleId(const std::string& role, const std::string& where) {
 } // namespace
 
 nlohmann::json defaultSeed() {
+    // contoso.onmicrosoft.com, or the active cloud's suffix (contoso.onmicrosoft.us, ...).
+    const std::string domain = "contoso" + activeCloud().initialDomainSuffix;
     return {
         {"tenants",
          {{{"id", "8f3b6c2a-5d1e-4a7b-9c0d-2e4f6a8b1c3d"},
            {"displayName", "Contoso"},
-           {"domains", {"contoso.onmicrosoft.com"}},
+           {"domains", {domain}},
            {"users",
-            {{{"userPrincipalName", "admin@contoso.onmicrosoft.com"},
+            {{{"userPrincipalName", "admin@" + domain},
               {"displayName", "Adele Admin"},
               {"roles", {"Global Administrator"}}},
-             {{"userPrincipalName", "pra@contoso.onmicrosoft.com"},
+             {{"userPrincipalName", "pra@" + domain},
               {"displayName", "Pradeep Privileged"},
               {"roles", {"Privileged Role Administrator"}}},
-             {{"userPrincipalName", "appadmin@contoso.onmicrosoft.com"},
+             {{"userPrincipalName", "appadmin@" + domain},
               {"displayName", "Alex Apps"},
               {"roles", {"Cloud Application Administrator"}}},
-             {{"userPrincipalName", "user@contoso.onmicrosoft.com"},
+             {{"userPrincipalName", "user@" + domain},
               {"displayName", "Uma User"},
               {"roles", nlohmann::json::array()}}}}}}},
         {"publicClients",
@@ -79,9 +83,10 @@ void applySeed(DirectoryState& state, const nlohmann::json& seed, TimePoint now)
                                         ".domains must list the initial <name>.onmicrosoft.com domain first");
         for (const auto& domain : entry["domains"])
             tenant.domains.push_back(domain.get<std::string>());
-        if (!tenant.initialDomain().ends_with(".onmicrosoft.com"))
-            throw std::invalid_argument(where +
-                                        ".domains[0] must be the initial <name>.onmicrosoft.com domain");
+        const std::string& suffix = activeCloud().initialDomainSuffix;
+        if (!tenant.initialDomain().ends_with(suffix))
+            throw std::invalid_argument(where + ".domains[0] must be the initial <name>" + suffix +
+                                        " domain");
         if (state.findTenant(tenant.id) || state.findTenant(tenant.initialDomain()))
             throw std::invalid_argument(where + " repeats a tenant id or domain");
         std::size_t userIndex = 0;

@@ -1,5 +1,7 @@
 #include "tokens.h"
 
+#include "cloud_profile.h"
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -15,11 +17,16 @@
 namespace emu {
 
 const std::vector<std::string>& graphAudiences() {
-    static const std::vector<std::string> audiences{
+    static const std::vector<std::string> lenient{
         std::string(kGraphAppId),         "https://graph.microsoft.com",
         "https://graph.microsoft.com/",   "https://graph.microsoft.us",
         "https://dod-graph.microsoft.us", "https://microsoftgraph.chinacloudapi.cn"};
-    return audiences;
+    if (!cloudIsStrict())
+        return lenient;
+    // Selected once at start-up, before the first request (cloud_profile.h).
+    static const std::vector<std::string> strict{std::string(kGraphAppId), activeCloud().graphResource,
+                                                 activeCloud().graphResource + "/"};
+    return strict;
 }
 
 namespace {
