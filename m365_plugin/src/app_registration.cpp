@@ -2,7 +2,7 @@
 
 #include "instance_record.h"
 #include "json_util.h"
-#include "retry_budget.h"
+#include "retry_policy.h"
 
 #include <wp/plugin.hpp>
 
@@ -15,18 +15,11 @@
 
 namespace m365 {
 
-namespace {
-
-Poco::JSON::Object::Ptr applicationBody(const ApplicationSpec& spec) {
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("displayName", spec.displayName);
-    body->set("signInAudience", "AzureADMyOrg");
-    body->set("notes", spec.notes);
-    body->set("tags", json::toArray({"wp-m365", spec.marker}));
-    // requiredResourceAccess: exactly the chosen roles, grouped per resource.
+Poco::JSON::Array::Ptr requiredResourceAccessJson(const std::vector<ResolvedPermission>& permissions) {
+    // Exactly the chosen roles, grouped per resource in first-seen order.
     std::map<std::string, Poco::JSON::Array::Ptr> perResource;
     std::vector<std::string> order;
-    for (const auto& resolved : *spec.permissions) {
+    for (const auto& resolved : permissions) {
         auto& access = perResource[resolved.resourceAppId];
         if (!access) {
             access = new Poco::JSON::Array;
@@ -44,17 +37,33 @@ Poco::JSON::Object::Ptr applicationBody(const ApplicationSpec& spec) {
         entry->set("resourceAccess", perResource[appId]);
         required->add(entry);
     }
-    body->set("requiredResourceAccess", required);
-    const auto& certificate = *spec.certificate;
+    return required;
+}
+
+Poco::JSON::Object::Ptr keyCredentialJson(const CertificateInfo& certificate, const std::string& keyId) {
     Poco::JSON::Object::Ptr key = new Poco::JSON::Object;
     key->set("type", "AsymmetricX509Cert");
     key->set("usage", "Verify");
     key->set("key", certificate.derBase64);
+    if (!keyId.empty())
+        key->set("keyId", keyId);
     key->set("displayName", certificate.subject.substr(0, 90));
     key->set("startDateTime", isoTime(certificate.notBefore));
     key->set("endDateTime", isoTime(certificate.notAfter));
+    return key;
+}
+
+namespace {
+
+Poco::JSON::Object::Ptr applicationBody(const ApplicationSpec& spec) {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("displayName", spec.displayName);
+    body->set("signInAudience", "AzureADMyOrg");
+    body->set("notes", spec.notes);
+    body->set("tags", json::toArray({"wp-m365", spec.marker}));
+    body->set("requiredResourceAccess", requiredResourceAccessJson(*spec.permissions));
     Poco::JSON::Array::Ptr keys = new Poco::JSON::Array;
-    keys->add(key);
+    keys->add(keyCredentialJson(*spec.certificate, {}));
     body->set("keyCredentials", keys);
     return body;
 }
@@ -140,7 +149,8 @@ bool batchRound(GraphClient& graph, const std::string& servicePrincipalId, std::
             auto error = graphError(inner, "granting " + permissionLabel(*grants[index].permission));
             if (alreadyGranted(error))
                 continue;
-            if (error.transient() || isReplicationError(error)) {
+            if (auto kind = classifyFailure(error).kind;
+                kind == FailureKind::Transient || kind == FailureKind::Replication) {
                 lastRetryable.emplace(error);
                 stillPending.push_back(index);
                 continue;
@@ -155,7 +165,14 @@ bool batchRound(GraphClient& graph, const std::string& servicePrincipalId, std::
 } // namespace
 
 CreatedApplication createApplication(GraphClient& graph, const ApplicationSpec& spec) {
-    auto result = graph.post("/applications", applicationBody(spec));
+    // A lost answer must not leave a second application: before sending again, look for the marker.
+    auto findExisting = [&]() -> std::optional<GraphResult> {
+        auto ids = findApplicationsByMarker(graph, spec.displayName, spec.marker);
+        if (ids.empty())
+            return std::nullopt;
+        return graph.get("/applications/" + ids.front() + "?$select=id,appId,keyCredentials");
+    };
+    auto result = graph.create("/applications", applicationBody(spec), findExisting);
     CreatedApplication created;
     created.objectId = json::str(result.body, "id");
     created.appId = json::str(result.body, "appId");
@@ -170,7 +187,16 @@ std::string createServicePrincipal(GraphClient& graph, const std::string& appId,
                                    std::chrono::milliseconds budget) {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("appId", appId);
-    auto result = graph.post("/servicePrincipals", body, {RetryOn::Replication, budget});
+    auto findExisting = [&]() -> std::optional<GraphResult> {
+        auto found = graph.get(withQuery(
+            "/servicePrincipals", {{"$filter", "appId eq " + odataQuote(appId)}, {"$select", "id,appId"}}));
+        auto value = json::optArray(found.body, "value");
+        if (!value || value->size() == 0)
+            return std::nullopt;
+        found.body = value->getObject(0);
+        return found;
+    };
+    auto result = graph.create("/servicePrincipals", body, findExisting, {RetryOn::Replication, budget});
     return json::str(result.body, "id");
 }
 
@@ -184,9 +210,9 @@ std::vector<Grant> grantPermissions(GraphClient& graph, const std::string& servi
     for (std::size_t i = 0; i < grants.size(); ++i)
         pending.push_back(i);
 
-    RetryBudget retryBudget(budget);
+    Retrier retrier(&progress.call(), budget);
     bool useBatch = true;
-    for (int round = 0; !pending.empty(); ++round) {
+    while (!pending.empty()) {
         std::optional<ServiceError> lastRetryable;
         if (useBatch)
             useBatch = batchRound(graph, servicePrincipalId, grants, pending, lastRetryable);
@@ -206,24 +232,23 @@ std::vector<Grant> grantPermissions(GraphClient& graph, const std::string& servi
         }
         if (pending.empty())
             break;
-        auto wait = lastRetryable && lastRetryable->retryAfter()
-                        ? *lastRetryable->retryAfter()
-                        : exponentialBackoff(round, std::chrono::milliseconds(500),
-                                             std::chrono::milliseconds(10'000));
-        if (!retryBudget.allows(wait)) {
+        auto announce = [&](std::chrono::milliseconds wait) {
+            progress.waiting(std::to_string(pending.size()) + " grant(s) not accepted yet (" +
+                                 (lastRetryable ? lastRetryable->code() : std::string("no answer")) + ")",
+                             wait);
+        };
+        if (!retrier.pause(lastRetryable ? lastRetryable->retryAfter() : std::nullopt, announce)) {
             if (lastRetryable)
                 throw *lastRetryable;
             throw wp::Error(WP_E_UNAVAILABLE, "graph.batch_incomplete",
                             "Graph did not answer every grant of the batch request.");
         }
-        retryBudget.waited(wait);
-        progress.waiting(std::to_string(pending.size()) + " grant(s) not accepted yet (" +
-                             (lastRetryable ? lastRetryable->code() : std::string("no answer")) + ")",
-                         wait);
-        if (!progress.call().waitFor(wait))
-            progress.call().throwIfCancelled();
     }
     return grants;
+}
+
+void revokeGrant(GraphClient& graph, const std::string& resourceSpId, const std::string& assignmentId) {
+    graph.remove("/servicePrincipals/" + resourceSpId + "/appRoleAssignedTo/" + assignmentId, true);
 }
 
 void deleteApplication(GraphClient& graph, const std::string& objectId,

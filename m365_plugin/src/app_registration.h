@@ -1,4 +1,4 @@
-// The writes of setup: the application (with its certificate and exactly the chosen roles in
+// The writes of setup and update: the application (with its certificate and exactly the chosen roles in
 // requiredResourceAccess), its service principal, the app role grants, and deleting them again.
 #pragma once
 
@@ -26,6 +26,11 @@ struct ApplicationSpec {
     const CertificateInfo* certificate = nullptr;
 };
 
+/// requiredResourceAccess of the application: exactly these roles (type Role), grouped per resource.
+Poco::JSON::Array::Ptr requiredResourceAccessJson(const std::vector<ResolvedPermission>& permissions);
+/// A keyCredentials entry for a new certificate; keyId "" lets Graph choose it.
+Poco::JSON::Object::Ptr keyCredentialJson(const CertificateInfo& certificate, const std::string& keyId);
+
 /// POST /applications (signInAudience AzureADMyOrg).
 CreatedApplication createApplication(GraphClient& graph, const ApplicationSpec& spec);
 /// POST /servicePrincipals {appId}, retried through replication; returns the SP object id.
@@ -44,6 +49,10 @@ struct Grant {
 std::vector<Grant> grantPermissions(GraphClient& graph, const std::string& servicePrincipalId,
                                     const std::vector<ResolvedPermission>& permissions,
                                     std::chrono::milliseconds budget, Progress& progress);
+
+/// DELETE /servicePrincipals/{resourceSpId}/appRoleAssignedTo/{assignmentId}; an assignment that is already
+/// gone counts as revoked.
+void revokeGrant(GraphClient& graph, const std::string& resourceSpId, const std::string& assignmentId);
 
 /// Deletes the application (which takes its service principal and grants); the SP first when known,
 /// because whether Entra removes it with the app is not documented. Missing objects count as deleted.

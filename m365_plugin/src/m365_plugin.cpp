@@ -1,13 +1,15 @@
-// The Microsoft 365 workload plugin: one instance per tenant. configure (setup, plan, remove), validate and
-// acquire-credentials; everything else lives in m365_core.
+// The Microsoft 365 workload plugin: one instance per tenant. configure (setup, plan, update, remove, ...),
+// validate and acquire-credentials; everything else lives in m365_core.
 #include "adopt.h"
 #include "app_credential.h"
-#include "hazard_pointers.h"
 #include "export_certificate.h"
+#include "hazard_pointers.h"
+#include "plan.h"
 #include "remove.h"
 #include "rotate.h"
 #include "settings.h"
 #include "setup.h"
+#include "update.h"
 #include "validate.h"
 
 #include <wp/plugin.hpp>
@@ -34,7 +36,9 @@ public:
         if (action == "setup")
             runSetup(context, parseSetupSettings(settingsJson, _instanceId));
         else if (action == "plan")
-            runPlan(context, parseSetupSettings(settingsJson, _instanceId));
+            runPlanAction(context, settingsJson);
+        else if (action == "update")
+            runUpdate(context, parseUpdateSettings(settingsJson, _instanceId));
         else if (action == "remove")
             runRemove(context, parseRemoveSettings(settingsJson));
         else if (action == "rotate")
@@ -120,12 +124,16 @@ const wp_action kActions[] = {
      WP_ACTION_INTERACTIVE},
     {"plan",
      "Show what setup would create (application, permissions, certificate, endpoints, admin roles); "
-     "changes nothing",
-     WP_ACTION_READ_ONLY},
+     "for=update: what update would change (administrator sign-in, reads the tenant); changes nothing",
+     WP_ACTION_READ_ONLY | WP_ACTION_INTERACTIVE},
     {"remove",
      "Delete the application from the tenant (administrator sign-in) and forget the instance; "
      "local_only=true "
      "only forgets",
+     WP_ACTION_INTERACTIVE},
+    {"update",
+     "Administrator sign-in: replace an expired or expiring certificate, grant missing and revoke no longer "
+     "needed permissions for the selected workloads, verify, commit; for what rotate cannot do",
      WP_ACTION_INTERACTIVE},
     {"rotate",
      "Renew the certificate without an administrator (addKey, switch, removeKey); needs the current "
@@ -136,7 +144,8 @@ const wp_action kActions[] = {
      "environment): checks it online, reports missing permissions; replace_certificate=true switches to a "
      "renewed certificate",
      0},
-    {"export-certificate", "Write the public certificate (PEM, or DER for .cer/.der) to 'output'; never a key",
+    {"export-certificate",
+     "Write the public certificate (PEM, or DER for .cer/.der) to 'output'; never a key",
      WP_ACTION_READ_ONLY},
 };
 } // namespace

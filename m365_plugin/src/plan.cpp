@@ -1,10 +1,13 @@
-// configure --action plan: what setup would do, as events and log lines; reads and writes nothing
-// remote or local.
-#include "setup.h"
+// configure --action plan: what setup would do (reads and writes nothing, remote or local), or with
+// for=update what update would change (reads the tenant as the signed-in admin, writes nothing).
+#include "plan.h"
 
 #include "json_util.h"
 #include "permission_manifest.h"
 #include "progress.h"
+#include "settings_reader.h"
+#include "settings_split.h"
+#include "update_session.h"
 
 #include <set>
 
@@ -81,6 +84,86 @@ void runPlan(const ActionContext& context, const SetupSettings& settings) {
                   std::to_string(settings.keyBits) + "-bit certificate valid " +
                   std::to_string(settings.validityDays) + " days; nothing was changed");
     context.call.event(json::stringify(plan));
+}
+
+namespace {
+
+Poco::JSON::Array::Ptr permissionList(const std::vector<std::pair<std::string, std::string>>& names) {
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& [name, resource] : names) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
+        entry->set("name", name);
+        entry->set("resource", resource);
+        list->add(entry);
+    }
+    return list;
+}
+
+} // namespace
+
+void runUpdatePlan(const ActionContext& context, const UpdateSettings& settings) {
+    Progress progress(context.host, context.call);
+    UpdateSession session(context, settings, progress);
+    session.inspect();
+    const auto& changes = session.changes();
+    const auto& record = session.record();
+
+    Poco::JSON::Object::Ptr plan = new Poco::JSON::Object;
+    plan->set("event", "plan");
+    plan->set("action", "update");
+    plan->set("changes", !changes.none());
+    plan->set("workloads", json::toArray(session.workloads()));
+    plan->set("include_restore", session.includeRestore());
+    Poco::JSON::Object::Ptr certificate = new Poco::JSON::Object;
+    certificate->set("replace", changes.key.replace);
+    certificate->set("reason", changes.key.reason);
+    certificate->set("detail", changes.key.detail);
+    certificate->set("key_id", record.certificate.keyId);
+    certificate->set("expires", isoTime(record.certificate.notAfter));
+    if (changes.key.replace)
+        certificate->set("new_key_bits", session.keyBits());
+    plan->set("certificate", certificate);
+    progress.info(changes.key.replace ? "update would replace the certificate: " + changes.key.detail
+                                      : "update would keep the certificate: " + changes.key.detail);
+
+    std::vector<std::pair<std::string, std::string>> grants, revokes;
+    for (const auto& grant : changes.grants) {
+        grants.emplace_back(grant.permission.name, grant.permission.resource);
+        progress.info("update would grant " +
+                      permissionLabel(grant.permission.name, grant.permission.resource));
+    }
+    Poco::JSON::Array::Ptr revokeList = permissionList({});
+    for (const auto& revoke : changes.revokes) {
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
+        entry->set("name", revoke.name);
+        entry->set("resource", revoke.resource);
+        entry->set("assignment_id", revoke.assignmentId);
+        revokeList->add(entry);
+        progress.info("update would revoke " + permissionLabel(revoke.name, revoke.resource));
+    }
+    plan->set("grant", permissionList(grants));
+    plan->set("revoke", revokeList);
+    plan->set("required_resource_access", changes.requiredResourceAccess ? "replace" : "unchanged");
+    auto missingRole = changes.none() ? std::string() : session.missingAdminRole();
+    plan->set("admin_role_missing", missingRole);
+    if (!missingRole.empty())
+        progress.warn("the signed-in administrator could not apply this: " + missingRole);
+    progress.info(changes.none() ? "update would change nothing; nothing was changed"
+                                 : "plan only: nothing was changed");
+    context.call.event(json::stringify(plan));
+}
+
+void runPlanAction(const ActionContext& context, std::string_view settingsJson) {
+    auto split = splitSettings(settingsJson, {"for"});
+    SettingsReader reader(split.taken);
+    auto target = reader.text("for", "setup");
+    if (target != "setup" && target != "update")
+        reader.fail("config.for_invalid", "'for' must be setup or update.");
+    reader.finish();
+    if (target == "update")
+        runUpdatePlan(context, parseUpdateSettings(split.rest, context.instanceId));
+    else
+        runPlan(context, parseSetupSettings(split.rest, context.instanceId));
 }
 
 } // namespace m365

@@ -39,7 +39,7 @@ std::vector<std::string> missingRoles(const std::set<std::string>& expected,
 }
 
 void verifyCredential(const ConfidentialClient& client, const std::vector<VerifyTarget>& targets,
-                      std::chrono::milliseconds budget, Progress& progress) {
+                      std::chrono::milliseconds budget, Progress& progress, const RevokedRoles& revoked) {
     const auto& call = progress.call();
     RetryBudget retryBudget(budget);
     std::map<std::string, std::vector<std::string>> missing; // resource -> permissions not yet in the token
@@ -62,6 +62,10 @@ void verifyCredential(const ConfidentialClient& client, const std::vector<Verify
                                                                  " carries roles: " + names);
                 }
                 auto absent = missingRoles(target->roles, roles);
+                if (auto gone = revoked.find(target->resource); gone != revoked.end())
+                    for (const auto& role : gone->second)
+                        if (roles.count(role))
+                            absent.push_back(role + " (revoked, still in the token)");
                 if (absent.empty()) {
                     missing.erase(target->resource);
                     progress.debug("token for " + target->resource + " carries all " +

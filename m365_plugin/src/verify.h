@@ -28,11 +28,14 @@ std::set<std::string> tokenRoles(const AccessToken& token);
 std::vector<std::string> missingRoles(const std::set<std::string>& expected,
                                       const std::set<std::string>& actual);
 
-/// Polls until each target's token carries its roles. Retries token errors typical of replication
-/// (AADSTS700016 app not found, 7000215/700027 key not yet known, invalid_client) and tokens lacking roles.
-/// Throws wp::Error(WP_E_TIMEOUT, "verify.roles_missing") naming each missing permission per resource, or
-/// the last token error (after the budget), or WP_E_CANCELLED.
+/// Roles per resource ("graph", ...) that must no longer be in the token (revoked by update).
+using RevokedRoles = std::map<std::string, std::set<std::string>>;
+
+/// Polls until each target's token carries its roles (and none of its revoked ones). Retries token errors
+/// typical of replication (AADSTS700016 app not found, 7000215/700027 key not yet known, invalid_client) and
+/// tokens lacking roles. Throws wp::Error(WP_E_TIMEOUT, "verify.roles_missing") naming each missing
+/// permission per resource, or the last token error (after the budget), or WP_E_CANCELLED.
 void verifyCredential(const ConfidentialClient& client, const std::vector<VerifyTarget>& targets,
-                      std::chrono::milliseconds budget, Progress& progress);
+                      std::chrono::milliseconds budget, Progress& progress, const RevokedRoles& revoked = {});
 
 } // namespace m365
