@@ -1,5 +1,6 @@
 #include "setup.h"
 
+#include "admin_access.h"
 #include "admin_session.h"
 #include "app_registration.h"
 #include "certificate.h"
@@ -39,17 +40,6 @@ void checkNotConfigured(const wp::Host& host) {
     if (host.config().get(keys::instance))
         throw wp::Error(WP_E_CONFLICT, "config.already_configured", "This instance is already configured.",
                         "Use configure --action remove first, or pick another instance name.");
-}
-
-void checkRoles(const SetupRun& run, const PermissionManifest& manifest,
-                const std::vector<Permission>& permissions) {
-    auto missing = manifest.missingAdminRole(roleSet(run.admin), permissions);
-    if (!missing.empty())
-        throw wp::Error(WP_E_PERMISSION_DENIED, "auth.role_missing",
-                        (run.admin.userPrincipalName.empty() ? std::string("The signed-in user")
-                                                             : run.admin.userPrincipalName) +
-                            " lacks a directory role: " + missing,
-                        "Sign in as a user holding that role (or have it assigned), then run setup again.");
 }
 
 std::vector<VerifyTarget> verifyTargets(const SetupRun& run, const InstanceRecord& record) {
@@ -179,15 +169,12 @@ void runSetup(const ActionContext& context, const SetupSettings& settings) {
                                                       : run.admin.userPrincipalName);
     }
     std::string runId = randomGuid();
-    GraphClient graph(transport, settings.connection.cloud.graphBase(), run.admin.token.token, runId,
-                      &context.call);
-    graph.onRetry(
-        [&](const std::string& what, std::chrono::milliseconds wait) { progress.waiting(what, wait); });
-    graph.onTrace([&](const std::string& line) { host.log(wp::LogLevel::Trace, line); });
+    GraphClient graph =
+        adminGraph(transport, settings.connection.cloud, run.admin, runId, progress, &context.call);
     recoverInterrupted(graph, run.admin.tenantId, host, progress);
     {
         auto step = progress.step("check_roles", "Checking the administrator's directory roles");
-        checkRoles(run, manifest, permissions);
+        requireAdminRoles(run.admin, manifest, permissions, "setup");
         step.done();
     }
     {
