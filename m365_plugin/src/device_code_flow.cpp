@@ -4,6 +4,7 @@
 #include "entra_error.h"
 #include "json_scan.h"
 #include "jwt.h"
+#include "retry_policy.h" // parseRetryAfter
 
 #include <wp/error.hpp>
 

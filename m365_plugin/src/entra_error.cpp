@@ -2,15 +2,12 @@
 // the code around them only looks entries up.
 #include "entra_error.h"
 
-#include <Poco/DateTimeParser.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Timestamp.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <cstdlib>
 
 namespace m365 {
@@ -327,34 +324,6 @@ ServiceError graphError(const HttpResponse& response, std::string_view what) {
         meaning.status = WP_E_UNAVAILABLE;
     return ServiceError(meaning.status, std::move(code), std::move(message), meaning.hint, response.status,
                         std::move(requestId), std::move(clientRequestId), retryAfter);
-}
-
-std::optional<std::chrono::milliseconds> parseRetryAfter(std::string_view value) {
-    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
-        value.remove_prefix(1);
-    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
-        value.remove_suffix(1);
-    if (value.empty())
-        return std::nullopt;
-    constexpr double kCapMs = 3600.0 * 1000.0;
-    if (std::isdigit(static_cast<unsigned char>(value.front()))) {
-        std::string text(value);
-        char* end = nullptr;
-        double seconds = std::strtod(text.c_str(), &end);
-        if (end != text.c_str() + text.size() || !std::isfinite(seconds) || seconds < 0)
-            return std::nullopt;
-        return std::chrono::milliseconds(static_cast<int64_t>(std::min(seconds * 1000.0, kCapMs)));
-    }
-    try {
-        int zone = 0;
-        Poco::DateTime date = Poco::DateTimeParser::parse(std::string(value), zone);
-        double ms = static_cast<double>(date.timestamp().epochMicroseconds() -
-                                        Poco::Timestamp().epochMicroseconds()) /
-                    1000.0;
-        return std::chrono::milliseconds(static_cast<int64_t>(std::clamp(ms, 0.0, kCapMs)));
-    } catch (const Poco::Exception&) {
-        return std::nullopt;
-    }
 }
 
 std::string firstLine(std::string_view text, std::size_t maxLength) {

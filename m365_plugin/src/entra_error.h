@@ -5,6 +5,7 @@
 #pragma once
 
 #include "http_transport.h"
+#include "retry_policy.h" // parseRetryAfter
 
 #include <wp/error.hpp>
 
@@ -56,7 +57,7 @@ public:
     const std::string& correlationId() const noexcept { return _correlationId; }
     /// From a Retry-After header (seconds, possibly fractional), if the server sent one.
     const std::optional<std::chrono::milliseconds>& retryAfter() const noexcept { return _retryAfter; }
-    /// Transient by status (UNAVAILABLE): worth retrying after retryAfter() or a backoff.
+    /// Transient by status (UNAVAILABLE); retry_policy.h has the full classification.
     bool transient() const noexcept { return status() == WP_E_UNAVAILABLE; }
 
 private:
@@ -71,10 +72,6 @@ private:
 ServiceError entraError(const HttpResponse& response, std::string_view what);
 /// The error for a non-2xx answer of Microsoft Graph.  `what` e.g. "creating the application".
 ServiceError graphError(const HttpResponse& response, std::string_view what);
-
-/// Retry-After as a duration: seconds (fractional allowed, entra-facts 3.11) or an HTTP date; nullopt if
-/// absent or unparseable.  Capped at one hour.
-std::optional<std::chrono::milliseconds> parseRetryAfter(std::string_view value);
 
 /// The first line of a server text, without "Trace ID:"/"Correlation ID:"/"Timestamp:" tails, at most
 /// maxLength bytes (cut at a UTF-8 boundary, "..." appended).

@@ -1,7 +1,7 @@
 #include "graph_client.h"
 
 #include "json_util.h"
-#include "retry_budget.h"
+#include "retry_policy.h"
 
 #include <wp/plugin.hpp>
 
@@ -11,14 +11,8 @@
 
 namespace m365 {
 
-namespace {} // namespace
-
 bool isReplicationError(const ServiceError& error) {
-    if (error.httpStatus() == 404)
-        return true;
-    // "Permission being assigned already exists on the object" shares the code but is final.
-    return error.httpStatus() == 400 && error.code() == "graph.Request_BadRequest" &&
-           std::string(error.what()).find("already exists") == std::string::npos;
+    return classifyFailure(error).kind == FailureKind::Replication;
 }
 
 std::string odataQuote(const std::string& value) {
@@ -58,6 +52,12 @@ GraphResult GraphClient::post(const std::string& path, const Poco::JSON::Object:
     return send("POST", path, json::stringify(body), options, false);
 }
 
+GraphResult GraphClient::create(const std::string& path, const Poco::JSON::Object::Ptr& body,
+                                const std::function<std::optional<GraphResult>()>& findExisting,
+                                const GraphCallOptions& options) {
+    return send("POST", path, json::stringify(body), options, false, findExisting);
+}
+
 GraphResult GraphClient::patch(const std::string& path, const Poco::JSON::Object::Ptr& body,
                                const GraphCallOptions& options) {
     return send("PATCH", path, json::stringify(body), options, false);
@@ -67,62 +67,79 @@ GraphResult GraphClient::remove(const std::string& path, bool missingIsOk, const
     return send("DELETE", path, {}, options, missingIsOk);
 }
 
+GraphResult GraphClient::exchange(const std::string& method, const std::string& path, const std::string& body,
+                                  bool missingIsOk) {
+    HttpRequest request;
+    request.method = method;
+    request.url = _graphBase + path;
+    std::string authorization = "Bearer ";
+    authorization.append(_token.view());
+    request.headers.add("Authorization", std::move(authorization));
+    request.headers.add("client-request-id", _clientRequestId);
+    request.headers.add("Accept", "application/json");
+    if (!body.empty() || method == "POST" || method == "PATCH") {
+        request.body = body;
+        request.contentType = "application/json";
+    }
+    auto response = _transport->send(request, _call);
+    if (_onTrace)
+        _onTrace(method + " " + path + " -> " + std::to_string(response.status) + " (request-id " +
+                 response.header("request-id") + ")");
+    if (!response.ok() && !(missingIsOk && response.status == 404))
+        throw graphError(response, method + " " + path);
+    GraphResult result;
+    result.status = response.status;
+    result.requestId = response.header("request-id");
+    result.date = response.header("Date");
+    if (response.ok() && !response.body.empty()) {
+        result.body = json::tryParseObject(response.body);
+        if (!result.body) // a proxy's page or a cut answer: the request may or may not have been carried out
+            throw ServiceError(WP_E_UNAVAILABLE, "graph.malformed_response",
+                               "Microsoft Graph answered " + method + " " + path + " with HTTP " +
+                                   std::to_string(response.status) + " and a body that is not a JSON object",
+                               "Retry later; if it persists, check for a proxy rewriting the answers.",
+                               response.status, result.requestId, {}, std::nullopt);
+    }
+    if (method != "GET" && !result.requestId.empty())
+        _writeRequestIds.push_back(result.requestId);
+    return result;
+}
+
 GraphResult GraphClient::send(const std::string& method, const std::string& path, const std::string& body,
-                              const GraphCallOptions& options, bool missingIsOk) {
-    RetryBudget budget(options.budget);
-    for (int attempt = 0;; ++attempt) {
+                              const GraphCallOptions& options, bool missingIsOk,
+                              const std::function<std::optional<GraphResult>()>& findExisting) {
+    Retrier retrier(_call, options.budget);
+    const bool creates = static_cast<bool>(findExisting);
+    bool maybeDone = false; // an earlier attempt of this create may have happened
+    for (;;) {
         if (_call)
             _call->throwIfCancelled();
-        HttpRequest request;
-        request.method = method;
-        request.url = _graphBase + path;
-        std::string authorization = "Bearer ";
-        authorization.append(_token.view());
-        request.headers.add("Authorization", std::move(authorization));
-        request.headers.add("client-request-id", _clientRequestId);
-        request.headers.add("Accept", "application/json");
-        if (!body.empty() || method == "POST" || method == "PATCH") {
-            request.body = body;
-            request.contentType = "application/json";
+        if (maybeDone) {
+            if (auto existing = findExisting())
+                return *existing;
+            maybeDone = false;
         }
         std::optional<ServiceError> failure;
         try {
-            auto response = _transport->send(request, _call);
-            if (_onTrace)
-                _onTrace(method + " " + path + " -> " + std::to_string(response.status) + " (request-id " +
-                         response.header("request-id") + ")");
-            if (response.ok() || (missingIsOk && response.status == 404)) {
-                GraphResult result;
-                result.status = response.status;
-                result.requestId = response.header("request-id");
-                result.date = response.header("Date");
-                if (response.ok() && !response.body.empty())
-                    result.body = json::tryParseObject(response.body);
-                if (method != "GET" && !result.requestId.empty())
-                    _writeRequestIds.push_back(result.requestId);
-                return result;
-            }
-            failure.emplace(graphError(response, method + " " + path));
+            return exchange(method, path, body, missingIsOk);
         } catch (const ServiceError& e) {
             failure.emplace(e);
         } catch (const wp::Error& e) {
             if (e.status() != WP_E_UNAVAILABLE)
-                throw;
+                throw; // cancelled, a bad URL, ...
             failure.emplace(ServiceError(e.status(), e.code(), e.what(), e.hint(), 0, {}, {}, std::nullopt));
         }
-        bool retryable =
-            failure->transient() || (options.retry == RetryOn::Replication && isReplicationError(*failure));
-        // A Retry-After of 0 (or a past date) must not turn into a busy loop against a throttling server.
-        auto backoff =
-            exponentialBackoff(attempt, std::chrono::milliseconds(500), std::chrono::milliseconds(10'000));
-        auto wait = std::max(failure->retryAfter().value_or(backoff), std::chrono::milliseconds(100));
-        if (!retryable || !budget.allows(wait))
+        const FailureKind kind = classifyFailure(*failure).kind;
+        const bool retryable = kind == FailureKind::Transient ||
+                               (kind == FailureKind::Replication && options.retry == RetryOn::Replication);
+        if (!retryable)
             throw *failure;
-        budget.waited(wait);
-        if (_onRetry)
-            _onRetry(method + " " + path + " (" + failure->code() + ")", wait);
-        if (_call && !_call->waitFor(wait))
-            _call->throwIfCancelled();
+        if (!retrier.pause(failure->retryAfter(), [&](std::chrono::milliseconds wait) {
+                if (_onRetry)
+                    _onRetry(method + " " + path + " (" + failure->code() + ")", wait);
+            }))
+            throw *failure;
+        maybeDone = creates && outcomeUnknown(*failure);
     }
 }
 

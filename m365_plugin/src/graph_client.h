@@ -1,6 +1,7 @@
 // Microsoft Graph calls with a bearer token: JSON in and out, errors as ServiceError (graph.<Code>),
-// throttling handled (Retry-After, else exponential backoff), and an optional replication-aware retry
-// for the calls that reference objects created a moment ago (entra-facts 3.10).
+// retries as retry_policy.h decides (throttling, outages, and on request replication for the calls that
+// reference objects created a moment ago, entra-facts 3.10); a create is repeated only after checking
+// that the first attempt did not happen.
 #pragma once
 
 #include "entra_error.h"
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,16 +28,16 @@ enum class RetryOn {
     Replication,   ///< also 404 and 400 Request_BadRequest: the object we reference may not have replicated
 };
 
-struct GraphCallOptions {
-    RetryOn retry = RetryOn::TransientOnly;
-    std::chrono::milliseconds budget{60'000}; ///< stop retrying when the next wait would pass this
-};
-
 struct GraphResult {
     int status = 0;
     Poco::JSON::Object::Ptr body; ///< null for 204 / empty bodies
     std::string requestId;        ///< the response's request-id header
     std::string date;             ///< the response's Date header (clock-skew check)
+};
+
+struct GraphCallOptions {
+    RetryOn retry = RetryOn::TransientOnly;
+    std::chrono::milliseconds budget{60'000}; ///< stop retrying when the next wait would pass this
 };
 
 class GraphClient {
@@ -48,6 +50,14 @@ public:
     GraphResult get(const std::string& path, const GraphCallOptions& options = {});
     GraphResult post(const std::string& path, const Poco::JSON::Object::Ptr& body,
                      const GraphCallOptions& options = {});
+    /// A POST that creates an object and must not create it twice: after a failure whose outcome is
+    /// unknown (the answer was lost or unreadable, or a 5xx) findExisting is asked before the request is
+    /// sent again; a result means the first attempt did create the object and becomes the call's result.
+    /// A plain post() is repeated as is: callers use it only where a repeat is harmless (grants, where
+    /// "already exists" counts as done).
+    GraphResult create(const std::string& path, const Poco::JSON::Object::Ptr& body,
+                       const std::function<std::optional<GraphResult>()>& findExisting,
+                       const GraphCallOptions& options = {});
     GraphResult patch(const std::string& path, const Poco::JSON::Object::Ptr& body,
                       const GraphCallOptions& options = {});
     /// DELETE; a 404 counts as done when missingIsOk.
@@ -65,8 +75,12 @@ public:
     const std::string& graphBase() const noexcept { return _graphBase; }
 
 private:
+    /// One exchange: the result of a 2xx (or a 404 when missingIsOk), else throws the ServiceError.
+    GraphResult exchange(const std::string& method, const std::string& path, const std::string& body,
+                         bool missingIsOk);
     GraphResult send(const std::string& method, const std::string& path, const std::string& body,
-                     const GraphCallOptions& options, bool missingIsOk);
+                     const GraphCallOptions& options, bool missingIsOk,
+                     const std::function<std::optional<GraphResult>()>& findExisting = {});
 
     std::shared_ptr<HttpTransport> _transport;
     std::string _graphBase;

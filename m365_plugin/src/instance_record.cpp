@@ -224,11 +224,40 @@ std::string isoTime(int64_t unixSeconds) {
         Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(unixSeconds)), "%Y-%m-%dT%H:%M:%SZ");
 }
 
+namespace {
+
+/// "YYYY-MM-DDTHH:MM:SS" then an optional ".fraction" and "Z" or "+HH:MM"/"-HH:MM", digits where digits
+/// belong: Poco's parser skips what it does not expect, so "!028-11-29T09:00:00Z" got through.
+bool strictIsoShape(const std::string& text) {
+    static constexpr const char kShape[] = "dddd-dd-ddTdd:dd:dd";
+    constexpr std::size_t kLength = sizeof(kShape) - 1;
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (text.size() < kLength + 1)
+        return false;
+    for (std::size_t i = 0; i < kLength; ++i)
+        if (kShape[i] == 'd' ? !digit(text[i]) : text[i] != kShape[i])
+            return false;
+    std::size_t at = kLength;
+    if (text[at] == '.') {
+        std::size_t digits = 0;
+        for (++at; at < text.size() && digit(text[at]); ++at)
+            ++digits;
+        if (digits == 0)
+            return false;
+    }
+    if (at + 1 == text.size() && text[at] == 'Z')
+        return true;
+    return at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && digit(text[at + 1]) &&
+           digit(text[at + 2]) && text[at + 3] == ':' && digit(text[at + 4]) && digit(text[at + 5]);
+}
+
+} // namespace
+
 int64_t parseIsoTime(const std::string& text) {
     int tzd = 0;
     Poco::DateTime parsed;
-    bool looksIso = text.size() >= 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T';
-    if (!looksIso || !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text, parsed, tzd))
+    if (!strictIsoShape(text) ||
+        !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text, parsed, tzd))
         return 0;
     return static_cast<int64_t>(parsed.timestamp().epochTime()) - tzd;
 }

@@ -3,6 +3,7 @@
 
 #include "entra_error.h"
 #include "json_scan.h"
+#include "retry_policy.h"
 
 #include <wp/error.hpp>
 
@@ -115,6 +116,23 @@ ConfidentialClient::ConfidentialClient(std::shared_ptr<HttpTransport> transport,
 }
 
 AccessToken ConfidentialClient::acquire(std::string_view scope, const wp::Call* call) const {
+    Retrier retrier(call, kTokenRetryBudget);
+    for (;;) {
+        try {
+            return acquireOnce(scope, call);
+        } catch (const wp::Error& e) {
+            // A token request changes nothing on the server: any transient failure may be repeated, with
+            // a new assertion (each carries its own jti).
+            if (classifyFailure(e).kind != FailureKind::Transient)
+                throw;
+            const auto* service = dynamic_cast<const ServiceError*>(&e);
+            if (!retrier.pause(service != nullptr ? service->retryAfter() : std::nullopt))
+                throw;
+        }
+    }
+}
+
+AccessToken ConfidentialClient::acquireOnce(std::string_view scope, const wp::Call* call) const {
     const int64_t issuedAt = unixNow();
     HttpRequest request;
     request.method = "POST";

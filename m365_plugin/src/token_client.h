@@ -10,6 +10,7 @@
 
 #include <wp/call.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -46,15 +47,21 @@ public:
     ConfidentialClient(std::shared_ptr<HttpTransport> transport, ConfidentialClientSettings settings,
                        std::shared_ptr<const SigningKey> key, const CertificateInfo& certificate);
 
-    /// client_credentials for `scope` ("<resource>/.default").  Errors: ServiceError from entraError()
-    /// (e.g. "aad.AADSTS700016" while a new application replicates), "net.*" transport errors,
-    /// "call.cancelled".
+    /// client_credentials for `scope` ("<resource>/.default").  Transient failures (throttling, outages,
+    /// lost connections) are retried within kTokenRetryBudget (retry_policy.h); the rest are thrown:
+    /// ServiceError from entraError() (e.g. "aad.AADSTS700016" while a new application replicates),
+    /// "net.*" transport errors, "call.cancelled".
     AccessToken acquire(std::string_view scope, const wp::Call* call) const;
+
+    /// How long one acquire() may keep retrying transient failures.
+    static constexpr std::chrono::milliseconds kTokenRetryBudget{15'000};
 
     const ConfidentialClientSettings& settings() const noexcept { return _settings; }
     const ClientAssertionBuilder& assertions() const noexcept { return _assertions; }
 
 private:
+    AccessToken acquireOnce(std::string_view scope, const wp::Call* call) const;
+
     std::shared_ptr<HttpTransport> _transport;
     ConfidentialClientSettings _settings;
     ClientAssertionBuilder _assertions;
