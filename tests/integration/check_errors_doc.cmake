@@ -1,0 +1,53 @@
+# Keeps docs/errors.md complete: every stable code literal in m365_plugin/src ("family.name", as thrown in
+# wp::Error/ServiceError or reported as a finding) and every entry of the error tables in entra_error.cpp
+# (AADSTS numbers, OAuth errors, Graph codes) must be documented there as `code`.
+#   cmake -DSOURCE_DIR=<repo>/m365_plugin/src -DDOC=<repo>/docs/errors.md -P check_errors_doc.cmake
+file(READ "${DOC}" doc)
+file(GLOB sources "${SOURCE_DIR}/*.cpp" "${SOURCE_DIR}/*.h")
+set(missing "")
+foreach(source IN LISTS sources)
+  file(READ "${source}" text)
+  string(REGEX MATCHALL "\"[a-z][a-z0-9]*\\.[A-Za-z][A-Za-z0-9_]*\"" literals "${text}")
+  foreach(literal IN LISTS literals)
+    string(REPLACE "\"" "" code "${literal}")
+    # File names, host names and the bare "aad.AADSTS" prefix are not codes.
+    if(code MATCHES "\\.(h|hpp|cpp|json|com|md)$" OR code STREQUAL "aad.AADSTS")
+      continue()
+    endif()
+    string(FIND "${doc}" "`${code}`" at)
+    if(at EQUAL -1)
+      get_filename_component(name "${source}" NAME)
+      list(APPEND missing "${code} (${name})")
+    endif()
+  endforeach()
+endforeach()
+
+# The data tables of entra_error.cpp: {700016, ...} and {"invalid_client", ...} / {"Authorization_RequestDenied", ...}.
+file(STRINGS "${SOURCE_DIR}/entra_error.cpp" table_lines REGEX "^ *\\{([0-9]+|\"[A-Za-z_]+\"),")
+foreach(line IN LISTS table_lines)
+  string(REGEX REPLACE "^ *\\{\"?([A-Za-z0-9_]+)\"?,.*" "\\1" key "${line}")
+  if(key MATCHES "^[0-9]+$")
+    set(candidates "`aad.AADSTS${key}`")
+  else()
+    set(candidates "`aad.${key}`" "`graph.${key}`")
+  endif()
+  set(found FALSE)
+  foreach(candidate IN LISTS candidates)
+    string(FIND "${doc}" "${candidate}" at)
+    if(NOT at EQUAL -1)
+      set(found TRUE)
+    endif()
+  endforeach()
+  if(NOT found)
+    list(APPEND missing "${candidates} (entra_error.cpp table)")
+  endif()
+endforeach()
+
+list(REMOVE_DUPLICATES missing)
+list(LENGTH missing count)
+if(count GREATER 0)
+  string(REPLACE ";" "\n  " listing "${missing}")
+  message(FATAL_ERROR "docs/errors.md does not document ${count} code(s):\n  ${listing}\n"
+                      "Add a row for each (code, meaning, what the user should do).")
+endif()
+message(STATUS "docs/errors.md documents every code in ${SOURCE_DIR}")
