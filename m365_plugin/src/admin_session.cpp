@@ -1,25 +1,18 @@
 #include "admin_session.h"
 
-#include "proxy_environment.h"
-
 #include <wp/plugin.hpp>
 
 #include <Poco/String.h>
 
-#include <cstdlib>
-
 namespace m365 {
 
-std::shared_ptr<HttpTransport> makeTransport(const std::string& caFile, const std::string& userAgent) {
+std::shared_ptr<HttpTransport> makeTransport(const std::string& caFile, const std::string& userAgent,
+                                             const ProxyConfig& proxy) {
     TransportOptions options;
     options.caFile = caFile;
     options.useSystemCAs = true;
     options.userAgent = userAgent;
-    // An explicit proxy for every request of this process, loopback included (HTTPS_PROXY never
-    // applies to loopback by design).  From the environment, not the config store, so a proxy
-    // password is never stored.
-    if (const char* proxy = std::getenv("M365_PLUGIN_PROXY"); proxy != nullptr && proxy[0] != '\0')
-        options.proxy = EnvironmentProxy::parseProxyUrl(proxy);
+    applyProxyConfig(proxy, options);
     return std::make_shared<PocoHttpTransport>(options);
 }
 
@@ -29,6 +22,7 @@ SignedInAdmin signInAdmin(const std::shared_ptr<HttpTransport>& transport, const
     settings.authority = signIn.cloud.loginHost;
     settings.tenant = signIn.tenant;
     settings.clientId = signIn.clientId;
+    settings.maxCodes = signIn.deviceCodeAttempts;
     // Delegated scopes of one resource (Graph), fully qualified so sovereign clouds get their own host.
     for (const auto& scope : manifest.adminScopes())
         settings.scopes.push_back(signIn.cloud.graphResource + "/" + scope);

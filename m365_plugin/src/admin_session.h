@@ -6,6 +6,7 @@
 #include "device_code_flow.h"
 #include "http_transport.h"
 #include "permission_manifest.h"
+#include "proxy_config.h"
 
 #include <wp/call.hpp>
 
@@ -15,13 +16,17 @@
 
 namespace m365 {
 
-/// A transport trusting the system CAs plus caFile (if any), strict verification, https only.
-std::shared_ptr<HttpTransport> makeTransport(const std::string& caFile, const std::string& userAgent);
+/// A transport trusting the system CAs plus caFile (if any), strict verification, https only, through the
+/// instance's proxy settings (empty: HTTPS_PROXY / NO_PROXY).  Throws wp::Error
+/// "config.proxy_password_missing" when proxy_password_env names an unset variable.
+std::shared_ptr<HttpTransport> makeTransport(const std::string& caFile, const std::string& userAgent,
+                                             const ProxyConfig& proxy = {});
 
 struct AdminSignIn {
     std::string tenant; ///< domain or GUID
     CloudEndpoints cloud;
-    std::string clientId; ///< public client
+    std::string clientId;       ///< public client
+    int deviceCodeAttempts = 3; ///< device codes the sign-in may request (setting device_code_attempts)
 };
 
 /// Runs the device-code flow (the host shows the code); throws what DeviceCodeFlow::signIn throws, and

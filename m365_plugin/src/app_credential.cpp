@@ -20,7 +20,7 @@ std::shared_ptr<AppCredential> AppCredential::load(const wp::Host& host) {
                         "Run configure --action remove with local_only=true, then setup again.");
     auto credential = parseCredentialSecret(secret->value);
     wipeString(secret->value);
-    auto transport = makeTransport(record.caFile, "m365-plugin/" + std::string(host.hostName()));
+    auto transport = makeTransport(record.caFile, "m365-plugin/" + std::string(host.hostName()), record.proxy);
     return std::make_shared<AppCredential>(std::move(record), credential, std::move(transport));
 }
 

@@ -45,11 +45,15 @@ Poco::JSON::Object::Ptr CloudEndpoints::toJson() const {
     object->set("sharepoint_domain", sharepointDomain);
     object->set("initial_domain_suffix", initialDomainSuffix);
     object->set("public_client_id", publicClientId);
+    if (!resourcesOf.empty())
+        object->set("resources_of", resourcesOf);
     return object;
 }
 
 CloudEndpoints CloudEndpoints::fromJson(const Poco::JSON::Object::Ptr& object) {
-    return fromTable(json::str(object, "name"), object);
+    auto cloud = fromTable(json::str(object, "name"), object);
+    cloud.resourcesOf = json::optStr(object, "resources_of");
+    return cloud;
 }
 
 std::vector<std::string> knownClouds() {
@@ -58,23 +62,32 @@ std::vector<std::string> knownClouds() {
     return names;
 }
 
+std::string knownCloudList() {
+    std::string names;
+    for (const auto& known : knownClouds())
+        names += (names.empty() ? "" : ", ") + known;
+    return names;
+}
+
 CloudEndpoints cloudEndpoints(const std::string& name, const std::string& customAuthorityHost,
-                              const std::string& customGraphHost) {
+                              const std::string& customGraphHost, const std::string& resourcesOf) {
     auto clouds = json::object(cloudTable(), "clouds");
     if (name == "custom") {
-        auto base = json::str(json::object(cloudTable(), "custom"), "resources_of");
+        auto base = resourcesOf.empty() ? json::str(json::object(cloudTable(), "custom"), "resources_of")
+                                        : resourcesOf;
+        if (!clouds->has(base))
+            throw wp::Error(WP_E_INVALID_CONFIG, "config.resources_of_invalid",
+                            "Unknown cloud '" + base + "' in resources_of; use one of " + knownCloudList() +
+                                ".");
         auto cloud = fromTable("custom", json::object(clouds, base));
+        cloud.resourcesOf = base;
         cloud.loginHost = normalizeHttpsBase(customAuthorityHost);
         cloud.graphHost = normalizeHttpsBase(customGraphHost);
         return cloud;
     }
-    if (!clouds->has(name)) {
-        std::string names;
-        for (const auto& known : knownClouds())
-            names += known + ", ";
+    if (!clouds->has(name))
         throw wp::Error(WP_E_INVALID_CONFIG, "config.cloud_invalid",
-                        "Unknown cloud '" + name + "'; use one of " + names + "or custom.");
-    }
+                        "Unknown cloud '" + name + "'; use one of " + knownCloudList() + " or custom.");
     return fromTable(name, json::object(clouds, name));
 }
 

@@ -12,19 +12,19 @@
 
 namespace m365 {
 
-namespace {
-
-constexpr int64_t kSlowDownStepMs = 5000;    // RFC 8628 section 3.5
-constexpr int64_t kDefaultIntervalMs = 5000; // when the server sends none
-constexpr std::chrono::milliseconds kWaitSlice{250};
-
 /// The answer to the device authorization request (RFC 8628 section 3.2).
 struct DeviceAuthorization {
     SecretBuffer deviceCode; ///< a secret: whoever has it can collect the admin's token
     wp::DeviceCode shown;
     int64_t expiresInMs = 0;
-    int64_t intervalMs = kDefaultIntervalMs;
+    int64_t deadlineMs = 0;    ///< monotonic time at which the code expires
+    int64_t intervalMs = 5000; ///< when the server sends none
 };
+
+namespace {
+
+constexpr int64_t kSlowDownStepMs = 5000; // RFC 8628 section 3.5
+constexpr std::chrono::milliseconds kWaitSlice{250};
 
 struct WipeOnExit {
     std::string& text;
@@ -71,10 +71,20 @@ DeviceAuthorization parseAuthorization(std::string_view body, int64_t nowUnix) {
     throw wp::Error(WP_E_CANCELLED, "call.cancelled", "the sign-in was cancelled");
 }
 
-[[noreturn]] void throwExpired() {
+[[noreturn]] void throwExpired(int codes) {
     throw wp::Error(WP_E_TIMEOUT, "auth.device_code_expired",
-                    "the sign-in code expired before anyone used it",
-                    "Run the action again and complete the sign-in within the time shown.");
+                    codes == 1
+                        ? std::string("the sign-in code expired before anyone used it")
+                        : "all " + std::to_string(codes) + " sign-in codes expired before anyone used them",
+                    "Run the action again and complete the sign-in within the time shown "
+                    "(setting device_code_attempts allows more codes).");
+}
+
+void announceNewCode(const wp::Call& call, int next, int of) {
+    std::string message =
+        "code expired; new code requested (" + std::to_string(next) + " of " + std::to_string(of) + ")";
+    call.event("{\"event\":\"device_code_expired\",\"attempt\":" + std::to_string(next) +
+               ",\"of\":" + std::to_string(of) + ",\"message\":\"" + message + "\"}");
 }
 
 std::string joinScopes(const std::vector<std::string>& scopes) {
@@ -133,6 +143,18 @@ SignedInAdmin DeviceCodeFlow::signIn(const wp::Call& call) const {
     call.throwIfCancelled();
 
     const std::string scope = joinScopes(_settings.scopes);
+    const int codes = std::max(1, _settings.maxCodes);
+    for (int attempt = 1;; ++attempt) {
+        DeviceAuthorization authorization = requestCode(call, scope);
+        if (auto admin = awaitSignIn(call, authorization, scope))
+            return std::move(*admin);
+        if (attempt >= codes)
+            throwExpired(codes);
+        announceNewCode(call, attempt + 1, codes);
+    }
+}
+
+DeviceAuthorization DeviceCodeFlow::requestCode(const wp::Call& call, const std::string& scope) const {
     HttpRequest codeRequest;
     codeRequest.method = "POST";
     codeRequest.url = deviceCodeEndpoint();
@@ -144,7 +166,14 @@ SignedInAdmin DeviceCodeFlow::signIn(const wp::Call& call) const {
         throw entraError(codeResponse, "the sign-in code request");
     const int64_t started = monotonicMs();
     DeviceAuthorization authorization = parseAuthorization(codeResponse.body, unixSeconds());
-    const int64_t deadline = started + authorization.expiresInMs;
+    authorization.deadlineMs = started + authorization.expiresInMs;
+    return authorization;
+}
+
+std::optional<SignedInAdmin> DeviceCodeFlow::awaitSignIn(const wp::Call& call,
+                                                         const DeviceAuthorization& authorization,
+                                                         const std::string& scope) const {
+    const int64_t deadline = authorization.deadlineMs;
     wp::PromptGuard prompt = call.showDeviceCode(authorization.shown);
 
     HttpRequest poll;
@@ -170,7 +199,7 @@ SignedInAdmin DeviceCodeFlow::signIn(const wp::Call& call) const {
         if (call.cancelled())
             throwCancelled();
         if (monotonicMs() >= deadline)
-            throwExpired();
+            return std::nullopt;
 
         HttpResponse answer;
         try {
@@ -201,7 +230,7 @@ SignedInAdmin DeviceCodeFlow::signIn(const wp::Call& call) const {
             throw wp::Error(WP_E_AUTH_FAILED, "auth.declined", "the sign-in was declined",
                             "Run the action again and approve the sign-in.");
         if (code == "expired_token" || code == "code_expired" || (error && error->aadstsCode() == 70020))
-            throwExpired();
+            return std::nullopt;
         if (answer.status == 429 || answer.status >= 500) {
             if (++transientFailures > _settings.maxTransientFailures)
                 throw entraError(answer, "the sign-in");

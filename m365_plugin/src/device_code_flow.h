@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct DeviceCodeSettings {
     std::vector<std::string> scopes; ///< delegated scopes of ONE resource; offline_access is refused
     /// Consecutive transport failures / 5xx while polling that are tolerated before giving up.
     int maxTransientFailures = 3;
+    /// How many device codes one sign-in may request: when a code expires unused and this allows another,
+    /// a new code is requested and shown (the host's prompter replaces the old one) after a
+    /// {"event":"device_code_expired",...} event.  1: the first expiry ends the sign-in.
+    int maxCodes = 1;
     /// Monotonic clock in milliseconds (injectable for tests); empty = std::chrono::steady_clock.
     std::function<int64_t()> monotonicMs;
     /// Wall clock in seconds since the epoch (expiry shown to the user); empty = system clock.
@@ -43,6 +48,8 @@ struct SignedInAdmin {
     bool claimsDecoded = false;               ///< false if the token could not be decoded as a JWT
 };
 
+struct DeviceAuthorization; // one device code as the server issued it (device_code_flow.cpp)
+
 class DeviceCodeFlow {
 public:
     /// Throws wp::Error(WP_E_INVALID_ARGUMENT, "auth.bad_scopes") if scopes are empty or ask for
@@ -51,9 +58,10 @@ public:
 
     /// Runs the whole flow.  With no prompter it throws WP_E_AUTH_REQUIRED "auth.interaction_required"
     /// before contacting the server.  Otherwise: requests a code, shows it (dismissed on every exit), polls
-    /// no faster than `interval` (+5 s on slow_down) until success, or:
+    /// no faster than `interval` (+5 s on slow_down) until success; an expired code is replaced by a new
+    /// one up to `maxCodes` codes in all.  Failures:
     ///   WP_E_AUTH_FAILED "auth.declined" (authorization_declined / access_denied),
-    ///   WP_E_TIMEOUT "auth.device_code_expired" (expiry reached, or expired_token),
+    ///   WP_E_TIMEOUT "auth.device_code_expired" (the last code expired, or expired_token for it),
     ///   WP_E_CANCELLED "call.cancelled" (within ~250 ms of the request),
     ///   ServiceError from entraError() for any other error answer.
     SignedInAdmin signIn(const wp::Call& call) const;
@@ -62,6 +70,11 @@ public:
     std::string tokenEndpoint() const;
 
 private:
+    /// Requests one device code (the device code itself goes straight into a SecretBuffer).
+    DeviceAuthorization requestCode(const wp::Call& call, const std::string& scope) const;
+    /// Shows the code and polls until the admin signed in (the token) or the code expired (nullopt).
+    std::optional<SignedInAdmin> awaitSignIn(const wp::Call& call, const DeviceAuthorization& authorization,
+                                             const std::string& scope) const;
     int64_t monotonicMs() const;
     int64_t unixSeconds() const;
 

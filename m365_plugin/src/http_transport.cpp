@@ -118,12 +118,13 @@ struct PocoHttpTransport::Impl {
         reused = false;
         auto session = std::make_unique<HTTPSClientSession>(url.host, url.port, context);
         Poco::Net::HTTPClientSession::ProxyConfig proxy; // empty: overrides any process-wide proxy config
-        if (!options.proxy.host.empty()) {
+        if (!options.proxy.host.empty() && !proxyBypassed(options.noProxy, url.host)) {
             proxy.host = options.proxy.host;
             proxy.port = options.proxy.port;
             proxy.username = options.proxy.username;
             proxy.password = options.proxy.password;
-        } else if (options.proxyFromEnvironment && environmentProxy.appliesTo(url.host)) {
+        } else if (options.proxy.host.empty() && options.proxyFromEnvironment &&
+                   environmentProxy.appliesTo(url.host)) {
             proxy.host = environmentProxy.proxy.host;
             proxy.port = environmentProxy.proxy.port;
             proxy.username = environmentProxy.proxy.username;

@@ -83,8 +83,10 @@ struct TransportOptions {
     std::chrono::milliseconds ioTimeout{30'000}; ///< one send/receive on the socket
     std::size_t maxResponseBytes = 4u << 20;     ///< larger bodies fail with "net.response_too_large"
     std::size_t maxIdleConnectionsPerHost = 8;
-    /// Explicit proxy (wins over the environment).  Empty host: none.
+    /// Explicit proxy (wins over the environment; used for every host, loopback included, except those
+    /// in noProxy).  Empty host: none.
     ProxySettings proxy;
+    std::string noProxy; ///< NO_PROXY-style list of hosts that bypass the explicit proxy
     /// Honour HTTPS_PROXY/https_proxy and NO_PROXY/no_proxy (loopback hosts never use an environment proxy).
     bool proxyFromEnvironment = true;
     std::string userAgent = "m365-plugin";

@@ -84,6 +84,8 @@ std::string InstanceRecord::toJson() const {
     root->set("tenant", tenant);
     root->set("cloud", cloud.toJson());
     root->set("ca_file", caFile);
+    if (auto network = proxy.toJson())
+        root->set("proxy", network);
     root->set("sign_in_client_id", signInClientId);
     root->set("assertion", assertion);
     Poco::JSON::Object::Ptr application = new Poco::JSON::Object;
@@ -134,6 +136,7 @@ InstanceRecord InstanceRecord::fromJson(std::string_view text) {
         record.sharepointHost = json::optStr(tenant, "sharepoint_host");
         record.cloud = CloudEndpoints::fromJson(json::object(root, "cloud"));
         record.caFile = json::optStr(root, "ca_file");
+        record.proxy = ProxyConfig::fromJson(root->getObject("proxy"));
         record.signInClientId = json::optStr(root, "sign_in_client_id");
         record.assertion = json::optStr(root, "assertion", "PS256");
         auto application = json::object(root, "application");

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "cloud.h"
+#include "proxy_config.h"
 #include "secret_buffer.h"
 
 #include <cstdint>
@@ -66,6 +67,7 @@ struct InstanceRecord {
     std::string initialDomain; ///< "<name>.onmicrosoft.com", from /organization
     CloudEndpoints cloud;
     std::string caFile;         ///< extra CA bundle for the endpoints, or ""
+    ProxyConfig proxy{};        ///< explicit proxy settings ("proxy" object; no password), or empty
     std::string signInClientId; ///< public client used for admin sign-ins
     std::string sharepointHost; ///< "<name>.sharepoint.com" (discovered or configured)
     std::string assertion = "PS256";

@@ -49,6 +49,7 @@ ConnectionSettings readConnection(SettingsReader& reader) {
     auto cloud = reader.text("cloud", "global");
     auto authority = reader.text("authority_host", "");
     auto graph = reader.text("graph_host", "");
+    auto resourcesOf = reader.text("resources_of", "");
     if (cloud == "custom") {
         if (authority.empty())
             reader.fail("config.authority_host_missing",
@@ -60,16 +61,19 @@ ConnectionSettings readConnection(SettingsReader& reader) {
                         "cloud=custom needs 'graph_host' (https://host[:port]).");
         else if (normalizeHttpsBase(graph).empty())
             reader.fail("config.graph_host_invalid", "'graph_host' must be an https URL.");
-    } else if (!authority.empty() || !graph.empty()) {
+    } else if (!authority.empty() || !graph.empty() || !resourcesOf.empty()) {
         reader.fail("config.cloud_invalid",
-                    "'authority_host' and 'graph_host' are only used with cloud=custom.");
+                    "'authority_host', 'graph_host' and 'resources_of' are only used with cloud=custom.");
     }
     try {
-        connection.cloud = cloudEndpoints(cloud, authority, graph);
+        connection.cloud = cloudEndpoints(cloud, authority, graph, resourcesOf);
     } catch (const wp::Error& e) {
         reader.fail(e.code(), e.what());
     }
     readCaFile(reader, connection.caFile);
+    connection.proxy = ProxyConfig::read(reader);
+    if (auto attempts = reader.integer("device_code_attempts", 1, 10))
+        connection.deviceCodeAttempts = static_cast<int>(*attempts);
     connection.clientId = readClientId(reader);
     if (connection.clientId.empty())
         connection.clientId = connection.cloud.publicClientId;

@@ -4,6 +4,7 @@
 
 #include "cloud.h"
 #include "jwt.h"
+#include "proxy_config.h"
 
 #include <optional>
 #include <string>
@@ -18,10 +19,12 @@ AssertionProfile assertionProfileFromName(const std::string& name);
 
 /// What the admin sign-in and any Graph/identity call need to reach the tenant.
 struct ConnectionSettings {
-    std::string tenant;   ///< domain or GUID as the user gave it
-    CloudEndpoints cloud; ///< resolved endpoints
-    std::string caFile;   ///< extra trusted CA bundle, or ""
-    std::string clientId; ///< public client for the admin's device-code sign-in
+    std::string tenant;         ///< domain or GUID as the user gave it
+    CloudEndpoints cloud;       ///< resolved endpoints
+    std::string caFile;         ///< extra trusted CA bundle, or ""
+    std::string clientId;       ///< public client for the admin's device-code sign-in
+    ProxyConfig proxy{};        ///< explicit proxy settings (empty: HTTPS_PROXY / NO_PROXY decide)
+    int deviceCodeAttempts = 3; ///< device codes one sign-in may request (a new one when one expires)
 };
 
 struct SetupSettings {
@@ -42,8 +45,8 @@ struct RemoveSettings {
     /// delete_application: whether remove deletes the application in the tenant; unset: yes for applications
     /// setup created, no for adopted ones (the plugin does not own those).
     std::optional<bool> deleteApplication;
-    std::string caFile;     ///< overrides the stored ca_file (e.g. it moved), or ""
-    std::string clientId;   ///< overrides the stored sign-in client, or ""
+    std::string caFile;   ///< overrides the stored ca_file (e.g. it moved), or ""
+    std::string clientId; ///< overrides the stored sign-in client, or ""
 };
 
 struct ValidateOptions {

@@ -63,6 +63,7 @@ InstanceRecord buildRecord(const ActionContext& context, const SetupSettings& se
     record.initialDomain = run.organization.initialDomain;
     record.cloud = settings.connection.cloud;
     record.caFile = settings.connection.caFile;
+    record.proxy = settings.connection.proxy;
     record.signInClientId = settings.connection.clientId;
     record.sharepointHost = run.sharepointHost;
     record.assertion = assertionProfileName(settings.assertion);
@@ -158,13 +159,15 @@ void runSetup(const ActionContext& context, const SetupSettings& settings) {
     Progress progress(host, context.call);
     checkNotConfigured(host);
     auto permissions = manifest.required(settings.workloads, settings.includeRestore);
-    auto transport = makeTransport(settings.connection.caFile, "m365-plugin/" + std::string(host.hostName()));
+    auto transport = makeTransport(settings.connection.caFile, "m365-plugin/" + std::string(host.hostName()),
+                                   settings.connection.proxy);
     SetupRun run;
     {
         auto step = progress.step("sign_in", "Signing in the administrator (device code)");
-        run.admin = signInAdmin(
-            transport, {settings.connection.tenant, settings.connection.cloud, settings.connection.clientId},
-            manifest, context.call);
+        run.admin = signInAdmin(transport,
+                                {settings.connection.tenant, settings.connection.cloud,
+                                 settings.connection.clientId, settings.connection.deviceCodeAttempts},
+                                manifest, context.call);
         step.done(run.admin.userPrincipalName.empty() ? "tenant " + run.admin.tenantId
                                                       : run.admin.userPrincipalName);
     }

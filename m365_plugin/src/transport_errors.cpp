@@ -83,7 +83,8 @@ wp::Error transportError(const Poco::Exception& e, const UrlParts& url, const Tr
     if (dynamic_cast<const Poco::Net::HTTPException*>(&e) != nullptr)
         return wp::Error(WP_E_UNAVAILABLE, "net.proxy_failed",
                          "the proxy refused to open a tunnel to " + endpoint(url) + ": " + e.message(),
-                         "Check the proxy settings (HTTPS_PROXY, NO_PROXY).");
+                         "Check the proxy settings (proxy, proxy_user, proxy_password_env, no_proxy, or "
+                         "HTTPS_PROXY and NO_PROXY).");
     return wp::Error(WP_E_UNAVAILABLE, "net.connect_failed",
                      "talking to " + where + " failed: " + e.displayText(), "The request can be retried.");
 }

@@ -1,7 +1,8 @@
 // Setup and token requests through a REAL forward proxy on loopback: Debian's tinyproxy, started by the
 // test with a scratch config on a free port and basic proxy authentication, stopped by PID.  The plugin
-// gets the proxy explicitly (M365_PLUGIN_PROXY), because an HTTPS_PROXY from the environment never
-// applies to loopback hosts by design.  The proxy's own log proves the CONNECTs went through it.
+// gets the proxy from its settings (proxy, proxy_user, proxy_password_env: the password stays in the
+// environment), which win over HTTPS_PROXY; an HTTPS_PROXY alone never applies to loopback hosts by
+// design.  The proxy's own log proves the CONNECTs went through it.
 #include "stub_host.h"
 
 #include <doctest/doctest.h>
@@ -77,9 +78,7 @@ public:
     }
     ~Tinyproxy() { _process->stop(); }
 
-    std::string url(const std::string& password) const {
-        return std::string("http://") + kProxyUser + ":" + password + "@127.0.0.1:" + std::to_string(_port);
-    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(_port); }
     std::string log() const { return m365it::readFile(_logPath); }
     /// How many CONNECT request lines for `target` (host:port) the proxy logged.
     std::size_t connects(const std::string& target) const {
@@ -100,9 +99,17 @@ std::string hostAndPort(const std::string& httpsUrl) {
     return httpsUrl.substr(std::string("https://").size());
 }
 
+const char* const kPasswordVariable = "WP_TEST_PROXY_PASSWORD";
+
+/// The proxy settings of an instance that authenticates as kProxyUser.
+std::vector<std::string> proxySettings(const Tinyproxy& proxy) {
+    return {"workloads=exchange", "proxy=" + proxy.url(), std::string("proxy_user=") + kProxyUser,
+            std::string("proxy_password_env=") + kPasswordVariable};
+}
+
 } // namespace
 
-TEST_CASE("setup, validate and acquire go through an authenticating forward proxy (tinyproxy)") {
+TEST_CASE("setup and acquire go through the proxy of the settings with basic auth, no password stored") {
     if (tinyproxyPath().empty()) {
         MESSAGE("tinyproxy is not installed (scripts/deps.sh installs it): skipped");
         return;
@@ -110,19 +117,25 @@ TEST_CASE("setup, validate and acquire go through an authenticating forward prox
     wptest::EmulatorProcess emulator(m365it::emulatorOptions());
     StubHost host(emulator);
     Tinyproxy proxy(host.directory());
-    std::map<std::string, std::string> env{{"M365_PLUGIN_PROXY", proxy.url(kProxyPassword)}};
+    // HTTPS_PROXY points nowhere: the explicit setting must win (and it would not apply to loopback anyway).
+    std::map<std::string, std::string> env{{kPasswordVariable, kProxyPassword},
+                                           {"HTTPS_PROXY", "http://127.0.0.1:9"}};
     std::string target = hostAndPort(emulator.authority());
 
-    auto setup = host.run(host.setupArgs({"workloads=exchange"}), env);
+    auto setup = host.run(host.setupArgs(proxySettings(proxy)), env);
     REQUIRE_MESSAGE(setup.exitCode == 0, setup.err);
     std::size_t afterSetup = proxy.connects(target);
     CHECK(afterSetup >= 1);
+    auto record = nlohmann::json::parse(host.configValue("instance").value_or("{}"));
+    CHECK(record["proxy"]["proxy"] == proxy.url());
+    CHECK(record["proxy"]["proxy_user"] == kProxyUser);
+    CHECK(record["proxy"]["proxy_password_env"] == kPasswordVariable);
 
     auto acquire = host.run({"acquire", "--resource", "graph"}, env);
     REQUIRE_MESSAGE(acquire.exitCode == 0, acquire.err);
     CHECK(proxy.connects(target) > afterSetup); // the token request tunnelled too
 
-    // The proxy password is neither stored nor logged.
+    // The proxy password is neither stored (config or secret store) nor logged.
     CHECK(host.rawStoreBytes().find(kProxyPassword) == std::string::npos);
     CHECK(host.allOutput().find(kProxyPassword) == std::string::npos);
 }
@@ -136,9 +149,37 @@ TEST_CASE("a wrong proxy password fails setup with net.proxy_failed and creates 
     StubHost host(emulator);
     Tinyproxy proxy(host.directory());
 
-    auto setup = host.run(host.setupArgs({"workloads=exchange"}),
-                          {{"M365_PLUGIN_PROXY", proxy.url("wrong-password")}});
+    auto setup = host.run(host.setupArgs(proxySettings(proxy)), {{kPasswordVariable, "wrong-password"}});
     CHECK(setup.exitCode == WP_E_UNAVAILABLE);
     CHECK(setup.errorCode() == "net.proxy_failed");
+    CHECK(host.allOutput().find("wrong-password") == std::string::npos);
     CHECK(m365it::createdApplications(emulator).empty());
+}
+
+TEST_CASE("proxy settings are checked: unset password variable, credentials in the URL, no_proxy") {
+    if (tinyproxyPath().empty()) {
+        MESSAGE("tinyproxy is not installed (scripts/deps.sh installs it): skipped");
+        return;
+    }
+    wptest::EmulatorProcess emulator(m365it::emulatorOptions());
+    StubHost host(emulator);
+    Tinyproxy proxy(host.directory());
+
+    auto unset = host.run(host.setupArgs(proxySettings(proxy)));
+    CHECK(unset.exitCode == WP_E_INVALID_CONFIG);
+    CHECK(unset.errorCode() == "config.proxy_password_missing");
+    CHECK(unset.result()["message"].get<std::string>().find(kPasswordVariable) != std::string::npos);
+
+    auto inlineCredentials = host.run(host.setupArgs(
+        {"proxy=http://" + std::string(kProxyUser) + ":" + kProxyPassword + "@127.0.0.1:3128"}));
+    CHECK(inlineCredentials.errorCode() == "config.proxy_invalid");
+    CHECK(inlineCredentials.out.find(kProxyPassword) == std::string::npos);
+    CHECK(inlineCredentials.err.find(kProxyPassword) == std::string::npos);
+    CHECK(m365it::createdApplications(emulator).empty());
+
+    // no_proxy exempts the emulator's host: setup works without a single CONNECT.
+    auto bypassed =
+        host.run(host.setupArgs({"workloads=exchange", "proxy=" + proxy.url(), "no_proxy=127.0.0.1"}));
+    REQUIRE_MESSAGE(bypassed.exitCode == 0, bypassed.err);
+    CHECK(proxy.connects(hostAndPort(emulator.authority())) == 0);
 }
