@@ -37,6 +37,7 @@ HttpResponse success() {
 struct Fixture {
     std::atomic<int64_t> clockMs{1'000'000};
     std::shared_ptr<ScriptedTransport> transport = std::make_shared<ScriptedTransport>();
+    int maxCodes = 1;
 
     DeviceCodeFlow flow() {
         DeviceCodeSettings settings;
@@ -47,6 +48,7 @@ struct Fixture {
                            "https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All"};
         settings.monotonicMs = [this] { return clockMs.load(); };
         settings.unixSeconds = [] { return int64_t{1'700'000'000}; };
+        settings.maxCodes = maxCodes;
         return DeviceCodeFlow(transport, settings);
     }
 
@@ -127,6 +129,45 @@ TEST_CASE_FIXTURE(Fixture, "expired_token from the server is a timeout too") {
     transport->enqueue(oauthError("expired_token", 70020));
     FakeCall fake(true, &clockMs);
     CHECK(failure(fake).code() == "auth.device_code_expired");
+}
+
+TEST_CASE_FIXTURE(Fixture,
+                  "an expired code is replaced up to maxCodes, each shown, each replacement announced") {
+    maxCodes = 3;
+    transport->enqueue(deviceCode(6, 5));
+    transport->enqueue(oauthError("authorization_pending", 70016)); // 5 s; expires at 6 s
+    transport->enqueue(deviceCode(6, 5));
+    transport->enqueue(oauthError("expired_token", 70020)); // the server says so first
+    transport->enqueue(deviceCode(6, 5));
+    transport->enqueue(success());
+    FakeCall fake(true, &clockMs);
+    SignedInAdmin admin = flow().signIn(fake.call());
+    CHECK(admin.tenantId == "tenant-guid");
+    CHECK(fake.promptsShown() == 3);
+    CHECK(fake.promptsDismissed() == 3);
+    auto events = fake.events();
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].find(R"("attempt":2,"of":3)") != std::string::npos);
+    CHECK(events[0].find("code expired; new code requested (2 of 3)") != std::string::npos);
+    CHECK(events[1].find("(3 of 3)") != std::string::npos);
+    for (const auto& event : events)
+        CHECK(event.find("DEVICE-SECRET") == std::string::npos);
+}
+
+TEST_CASE_FIXTURE(Fixture,
+                  "after the last of maxCodes codes expired: auth.device_code_expired naming the count") {
+    maxCodes = 2;
+    transport->setHandler([](const HttpRequest& request) {
+        return request.url.ends_with("/devicecode") ? deviceCode(6, 5)
+                                                    : oauthError("authorization_pending", 70016);
+    });
+    FakeCall fake(true, &clockMs);
+    wp::Error e = failure(fake);
+    CHECK(e.status() == WP_E_TIMEOUT);
+    CHECK(e.code() == "auth.device_code_expired");
+    CHECK(std::string(e.what()).find("2 sign-in codes") != std::string::npos);
+    CHECK(fake.promptsShown() == 2);
+    CHECK(transport->requestCount() == 4); // two codes, one poll each (5 s) before each expired (6 s)
 }
 
 TEST_CASE_FIXTURE(Fixture, "a declined sign-in fails with AUTH_FAILED and the prompt is dismissed") {

@@ -110,6 +110,74 @@ TEST_SUITE("settings") {
         CHECK(cloudEndpoints("china").loginHost == "https://login.partner.microsoftonline.cn");
     }
 
+    TEST_CASE("custom cloud with resources_of takes that table entry's resource ids") {
+        auto settings = parseSetupSettings(
+            R"({"tenant":"contoso.onmicrosoft.us","cloud":"custom","authority_host":"https://127.0.0.1:8443",)"
+            R"("graph_host":"https://127.0.0.1:8443","resources_of":"usgov"})",
+            "contoso");
+        CHECK(settings.connection.cloud.graphResource == "https://graph.microsoft.us");
+        CHECK(settings.connection.cloud.loginHost == "https://127.0.0.1:8443");
+        CHECK(settings.connection.cloud.resourcesOf == "usgov");
+        CHECK(CloudEndpoints::fromJson(settings.connection.cloud.toJson()).resourcesOf == "usgov");
+        CHECK(codeOf(R"({"tenant":"c.onmicrosoft.com","cloud":"custom","authority_host":"https://a",)"
+                     R"("graph_host":"https://g","resources_of":"mars"})") == "config.resources_of_invalid");
+        CHECK(codeOf(R"({"tenant":"c.onmicrosoft.com","resources_of":"usgov"})") == "config.cloud_invalid");
+    }
+
+    TEST_CASE("proxy settings: no credentials in the URL, the password only as a variable name") {
+        auto settings = parseSetupSettings(
+            R"({"tenant":"c.onmicrosoft.com","proxy":"proxy.corp:3128","proxy_user":"backup",)"
+            R"("proxy_password_env":"BACKUP_PROXY_PW","no_proxy":".corp"})",
+            "contoso");
+        CHECK(settings.connection.proxy.url == "http://proxy.corp:3128");
+        CHECK(settings.connection.proxy.user == "backup");
+        CHECK(settings.connection.proxy.passwordEnv == "BACKUP_PROXY_PW");
+        CHECK(settings.connection.proxy.noProxy == ".corp");
+        CHECK(settings.connection.deviceCodeAttempts == 3);
+        CHECK(codeOf(R"({"tenant":"c.onmicrosoft.com","proxy":"http://u:secret@proxy.corp:3128"})") ==
+              "config.proxy_invalid");
+        CHECK(codeOf(R"({"tenant":"c.onmicrosoft.com","proxy":"https://proxy.corp:3128"})") ==
+              "config.proxy_invalid");
+        CHECK(codeOf(R"({"tenant":"c.onmicrosoft.com","proxy":"http://p:1","proxy_user":"u",)"
+                     R"("proxy_password_env":"hunter2!"})") == "config.proxy_password_env_invalid");
+        CHECK(codeOf(R"({"tenant":"c.onmicrosoft.com","proxy_user":"u"})") == "config.proxy_invalid");
+        CHECK(codeOf(R"({"tenant":"c.onmicrosoft.com","device_code_attempts":11})") ==
+              "config.device_code_attempts_invalid");
+        try {
+            parseSetupSettings(R"({"tenant":"c.onmicrosoft.com","proxy":"http://u:s3cr3t@p:1"})", "contoso");
+        } catch (const wp::Error& e) {
+            CHECK(std::string(e.what()).find("s3cr3t") == std::string::npos);
+        }
+    }
+
+    TEST_CASE("the proxy password is read from the named variable when a transport is made") {
+        ProxyConfig config;
+        config.url = "http://proxy.corp:3128";
+        config.user = "backup";
+        config.passwordEnv = "WP_UNIT_TEST_PROXY_PW";
+        config.noProxy = "localhost";
+        ::unsetenv("WP_UNIT_TEST_PROXY_PW");
+        TransportOptions options;
+        CHECK_THROWS_WITH_AS(applyProxyConfig(config, options), doctest::Contains("WP_UNIT_TEST_PROXY_PW"),
+                             wp::Error);
+        ::setenv("WP_UNIT_TEST_PROXY_PW", "pw", 1);
+        applyProxyConfig(config, options);
+        ::unsetenv("WP_UNIT_TEST_PROXY_PW");
+        CHECK(options.proxy.host == "proxy.corp");
+        CHECK(options.proxy.port == 3128);
+        CHECK(options.proxy.username == "backup");
+        CHECK(options.proxy.password == "pw");
+        CHECK(options.noProxy == "localhost");
+        CHECK_FALSE(options.proxyFromEnvironment);
+        auto stored = config.toJson();
+        CHECK(ProxyConfig::fromJson(stored).passwordEnv == "WP_UNIT_TEST_PROXY_PW");
+
+        TransportOptions direct;
+        applyProxyConfig(ProxyConfig{"direct", "", "", ""}, direct);
+        CHECK(direct.proxy.host.empty());
+        CHECK_FALSE(direct.proxyFromEnvironment);
+    }
+
     TEST_CASE("validate options: reminder thresholds and the injectable clock") {
         auto defaults = parseValidateOptions("");
         CHECK_FALSE(defaults.reminderDays.has_value()); // the instance's stored thresholds apply
