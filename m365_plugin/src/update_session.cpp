@@ -40,13 +40,15 @@ UpdateSession::UpdateSession(const ActionContext& context, const UpdateSettings&
         settings.given.count("key_bits") ? target.keyBits : std::max(_record.certificate.keyBits, 2048);
 
     const auto& manifest = PermissionManifest::builtIn();
-    _transport = makeTransport(target.connection.caFile, "m365-plugin/" + std::string(host.hostName()));
+    _transport = makeTransport(target.connection.caFile, "m365-plugin/" + std::string(host.hostName()),
+                               target.connection.proxy);
     {
         auto step = progress.step("sign_in", "Signing in the administrator (device code)");
         AdminSignIn signIn;
         signIn.tenant = tenant;
         signIn.cloud = target.connection.cloud;
         signIn.clientId = target.connection.clientId;
+        signIn.deviceCodeAttempts = target.connection.deviceCodeAttempts;
         _admin = signInAdmin(_transport, signIn, manifest, context.call);
         step.done(_admin.userPrincipalName.empty() ? "tenant " + _admin.tenantId : _admin.userPrincipalName);
     }
