@@ -69,7 +69,9 @@ void runRemove(const ActionContext& context, const RemoveSettings& settings) {
     if (!settings.clientId.empty())
         signIn.clientId = settings.clientId;
     auto caFile = !settings.caFile.empty() ? settings.caFile : record ? record->caFile : interrupted->caFile;
-    auto transport = makeTransport(caFile, "m365-plugin/" + std::string(host.hostName()));
+    // An interrupted setup's journal has no proxy settings: the environment's proxy applies then.
+    auto transport = makeTransport(caFile, "m365-plugin/" + std::string(host.hostName()),
+                                   record ? record->proxy : ProxyConfig{});
     SignedInAdmin admin;
     {
         auto step = progress.step("sign_in", "Signing in the administrator (device code)");
