@@ -2,6 +2,7 @@
 // for=update what update would change (reads the tenant as the signed-in admin, writes nothing).
 #include "plan.h"
 
+#include "journal.h"
 #include "json_util.h"
 #include "permission_manifest.h"
 #include "progress.h"
@@ -144,6 +145,11 @@ void runUpdatePlan(const ActionContext& context, const UpdateSettings& settings)
     plan->set("grant", permissionList(grants));
     plan->set("revoke", revokeList);
     plan->set("required_resource_access", changes.requiredResourceAccess ? "replace" : "unchanged");
+    // An interrupted operation is settled by update before it compares; plan only names it.
+    if (auto pending = Journal(context.host.config()).peek()) {
+        plan->set("interrupted_operation", pending->operation + " (run " + pending->runId + ")");
+        progress.warn("an interrupted " + pending->operation + " is recorded; update settles it first");
+    }
     auto missingRole = changes.none() ? std::string() : session.missingAdminRole();
     plan->set("admin_role_missing", missingRole);
     if (!missingRole.empty())

@@ -187,10 +187,11 @@ void rollback(UpdateSession& session, UpdateRun& run, Journal& journal, Progress
     GraphClient graph =
         adminGraph(session.transport(), record.cloud, session.admin(), session.runId(), progress, nullptr);
     const auto& manifest = PermissionManifest::builtIn();
-    auto now = readApplicationState(graph, manifest, record.applicationObjectId, record.servicePrincipalId);
+    auto current =
+        readApplicationState(graph, manifest, record.applicationObjectId, record.servicePrincipalId);
     if (run.grantAttempted) {
         // Every assignment of a role this run set out to grant, also those whose answer the failure hid.
-        for (const auto& grant : now.grants)
+        for (const auto& grant : current.grants)
             for (const auto& planned : session.changes().grants)
                 if (grant.resourceSpId == planned.resourceSpId && grant.appRoleId == planned.appRoleId) {
                     revokeGrant(graph, grant.resourceSpId, grant.assignmentId);
@@ -213,7 +214,7 @@ void rollback(UpdateSession& session, UpdateRun& run, Journal& journal, Progress
                                       session.state().requiredResourceAccessJson);
     const auto& entry = journal.entry();
     if (!entry.addedKeyId.empty()) {
-        if (auto keys = keysWithout(now.keys, {entry.addedKeyId}, 0)) {
+        if (auto keys = keysWithout(current.keys, {entry.addedKeyId}, 0)) {
             replaceKeyCredentials(graph, record.applicationObjectId, keys);
             progress.info("removed the added key " + entry.addedKeyId + " from the application");
         }

@@ -75,6 +75,12 @@ void UpdateSession::inspect() {
         throw wp::Error(WP_E_INVALID_CONFIG, "config.sharepoint_host_missing",
                         "The instance has no SharePoint host to verify SharePoint permissions with.",
                         "Run remove and setup with sharepoint_host set.");
+    if (_record.servicePrincipalId.empty())
+        throw wp::Error(
+            WP_E_INVALID_CONFIG, "update.service_principal_unknown",
+            "The instance record does not name the application's service principal, so its grants "
+            "cannot be compared.",
+            "Manage this application's permissions where it was registered.");
     _needed = resolvePermissions(*_graph, manifest, _permissions, _progress);
     _state = readApplicationState(*_graph, manifest, _record.applicationObjectId, _record.servicePrincipalId);
     _changes =
