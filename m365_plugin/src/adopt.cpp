@@ -90,6 +90,7 @@ void adoptNew(const ActionContext& context, const AdoptSettings& settings, Progr
     record.initialDomain = inspection.initialDomain;
     record.cloud = setup.connection.cloud;
     record.caFile = setup.connection.caFile;
+    record.proxy = setup.connection.proxy;
     record.signInClientId = setup.connection.clientId;
     record.sharepointHost = inspection.sharepointHost;
     record.assertion = assertionProfileName(setup.assertion);
@@ -139,7 +140,7 @@ void replaceCertificate(const ActionContext& context, const AdoptSettings& setti
                         "The instance already uses the certificate with SHA-1 " +
                             old.certificate.thumbprintSha1 + ".");
     // Same checks as a first adoption, against the stored connection (the tenant id works as authority).
-    ConnectionSettings connection{old.tenantId, old.cloud, old.caFile, old.signInClientId};
+    ConnectionSettings connection{old.tenantId, old.cloud, old.caFile, old.signInClientId, old.proxy};
     auto selected = PermissionManifest::builtIn().required(old.workloads, old.includeRestore);
     auto inspection = inspectAdoptedApplication(context, connection, old.appId,
                                                 assertionProfileFromName(old.assertion), credential, selected,

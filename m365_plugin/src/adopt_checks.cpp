@@ -147,7 +147,8 @@ AdoptInspection inspectAdoptedApplication(const ActionContext& context, const Co
                                           const std::vector<Permission>& selected,
                                           const std::string& sharepointHost, int verifyTimeoutSeconds) {
     Progress progress(context.host, context.call);
-    auto transport = makeTransport(connection.caFile, "m365-plugin/" + std::string(context.host.hostName()));
+    auto transport = makeTransport(connection.caFile, "m365-plugin/" + std::string(context.host.hostName()),
+                                   connection.proxy);
     ConfidentialClient client(transport,
                               {connection.cloud.authorityFor(connection.tenant) + "/token", appId, assertion},
                               SigningKey::fromPem(credential.privateKeyPem.view()), credential.certificate);
