@@ -1,6 +1,6 @@
 # The two commands of the README (make demo, make test) and their building blocks.
 # Every target first installs what is missing (Debian packages, npm packages): see scripts/deps.sh.
-.PHONY: deps build demo test test-dev test-asan test-tsan fuzz bench format clean
+.PHONY: deps build demo test test-dev test-asan test-tsan test-fuzz fuzz bench format clean
 
 deps:
 	@scripts/deps.sh
@@ -22,13 +22,18 @@ test-asan: deps
 	cmake --build --preset asan
 	ctest --preset asan
 
-test: test-dev test-asan
+# Everything CI runs. The ASan suite runs last: its ctest summary is the closing line CI reads.
+test: test-dev test-tsan test-fuzz test-asan
 
 # The concurrency tests (ctest label "tsan") under ThreadSanitizer.
 test-tsan: deps
 	cmake --preset tsan
 	cmake --build --preset tsan
 	ctest --preset tsan
+
+# The short fuzzing run of CI: 60 s per target, two targets at a time.
+test-fuzz: deps
+	FUZZ_SECONDS=60 scripts/fuzz.sh
 
 # Every libFuzzer target for FUZZ_SECONDS (default 60) each; see scripts/fuzz.sh.
 fuzz: deps

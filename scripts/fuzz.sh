@@ -24,33 +24,55 @@ findings="build-fuzz/fuzz-findings"
 rm -rf "$work"
 mkdir -p "$work" "$findings"
 
-failed=0
-summary=()
-for target in "${targets[@]}"; do
-    binary="build-fuzz/bin/fuzz_${target}"
-    if [ ! -x "$binary" ]; then
-        echo "fuzz.sh: no such target: ${target}" >&2
-        exit 2
-    fi
+# One target's run; writes its summary line to ${work}/${target}.summary, exit status 1 on a finding.
+fuzz_one() {
+    local target="$1"
+    local binary="build-fuzz/bin/fuzz_${target}"
     # A scratch corpus: the committed seeds stay small and unchanged.
-    corpus="${work}/${target}"
+    local corpus="${work}/${target}"
     mkdir -p "$corpus"
     cp fuzz/corpus/"${target}"/* "$corpus"/
-    log="${work}/${target}.log"
+    local log="${work}/${target}.log"
     echo "== fuzz_${target}: ${seconds} s"
-    status=0
+    local status=0
     "$binary" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
         -dict=fuzz/json.dict -print_final_stats=1 -artifact_prefix="${findings}/${target}-" "$corpus" >"$log" 2>&1 || status=$?
+    local runs found
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     found=$(find "$findings" -name "${target}-*" | wc -l)
     if [ "$status" -ne 0 ]; then
-        failed=1
         grep -E '^==[0-9]+==|^SUMMARY|ERROR: libFuzzer' "$log" | head -5 || true
     fi
-    summary+=("$(printf '%-16s executions=%-10s findings=%s exit=%s corpus=%s' \
-        "$target" "${runs:-?}" "$found" "$status" "$(find "$corpus" -type f | wc -l)")")
+    printf '%-16s executions=%-10s findings=%s exit=%s corpus=%s\n' \
+        "$target" "${runs:-?}" "$found" "$status" "$(find "$corpus" -type f | wc -l)" >"${work}/${target}.summary"
+    [ "$status" -eq 0 ]
+}
+
+for target in "${targets[@]}"; do
+    if [ ! -x "build-fuzz/bin/fuzz_${target}" ]; then
+        echo "fuzz.sh: no such target: ${target}" >&2
+        exit 2
+    fi
+done
+
+# FUZZ_JOBS targets at a time (default: one per core).
+jobs="${FUZZ_JOBS:-$(nproc)}"
+failed=0
+pids=()
+for target in "${targets[@]}"; do
+    fuzz_one "$target" &
+    pids+=("$!")
+    if [ ${#pids[@]} -ge "$jobs" ]; then
+        wait "${pids[0]}" || failed=1
+        pids=("${pids[@]:1}")
+    fi
+done
+for pid in "${pids[@]}"; do
+    wait "$pid" || failed=1
 done
 
 echo "== summary (${seconds} s per target; logs in ${work}/, reproducers in ${findings}/)"
-printf '%s\n' "${summary[@]}"
+for target in "${targets[@]}"; do
+    cat "${work}/${target}.summary"
+done
 exit "$failed"
