@@ -13,7 +13,8 @@
 
 #include <doctest/doctest.h>
 
-#include <ostream>
+#include <fstream>
+#include <map>
 #include <set>
 
 using namespace m365;
@@ -281,4 +282,51 @@ TEST_SUITE("retry policy") {
         CHECK_THROWS_AS(client.acquire("s/.default", &call), ServiceError);
         CHECK(transport->requestCount() == 4);
     }
+}
+
+TEST_CASE("docs/errors.md states each code's status and kind as the retry policy classifies it") {
+    const std::map<std::string, std::pair<wp_status, int>> statuses{
+        // status name in the doc -> wp_status and a typical HTTP status of a service answer
+        {"UNAVAILABLE", {WP_E_UNAVAILABLE, 503}},
+        {"INVALID_CONFIG", {WP_E_INVALID_CONFIG, 400}},
+        {"INVALID_ARGUMENT", {WP_E_INVALID_ARGUMENT, 400}},
+        {"AUTH_REQUIRED", {WP_E_AUTH_REQUIRED, 400}},
+        {"AUTH_FAILED", {WP_E_AUTH_FAILED, 401}},
+        {"PERMISSION_DENIED", {WP_E_PERMISSION_DENIED, 403}},
+        {"NOT_FOUND", {WP_E_NOT_FOUND, 404}},
+        {"CONFLICT", {WP_E_CONFLICT, 409}},
+        {"TIMEOUT", {WP_E_TIMEOUT, 400}},
+        {"UNSUPPORTED", {WP_E_UNSUPPORTED, 400}},
+        {"INCOMPATIBLE", {WP_E_INCOMPATIBLE, 400}},
+        {"INTERNAL", {WP_E_INTERNAL, 400}},
+        {"CANCELLED", {WP_E_CANCELLED, 0}},
+    };
+    std::ifstream doc(M365_ERRORS_DOC);
+    REQUIRE(doc.good());
+    std::string line;
+    int checked = 0;
+    while (std::getline(doc, line)) {
+        // | `code` | STATUS | kind | meaning | what to do |
+        std::vector<std::string> cells;
+        std::size_t start = 0;
+        for (std::size_t bar = line.find(" | "); bar != std::string::npos; bar = line.find(" | ", start)) {
+            cells.push_back(line.substr(start, bar - start));
+            start = bar + 3;
+        }
+        if (cells.size() < 3 || cells[0].rfind("| `", 0) != 0)
+            continue;
+        const std::string code = cells[0].substr(3, cells[0].size() - 4);
+        auto status = statuses.find(cells[1]);
+        if (status == statuses.end() || code.find('<') != std::string::npos ||
+            cells[2].find('/') != std::string::npos)
+            continue; // findings, families and rows whose kind depends on the message
+        CAPTURE(code);
+        const bool service = code.rfind("aad.", 0) == 0 || code.rfind("graph.", 0) == 0;
+        std::string kind = service ? kindOf(ServiceError(status->second.first, code, "m", "",
+                                                         status->second.second, {}, {}, std::nullopt))
+                                   : kindOf(wp::Error(status->second.first, code, "m"));
+        CHECK(kind == cells[2]);
+        ++checked;
+    }
+    CHECK(checked > 100);
 }
