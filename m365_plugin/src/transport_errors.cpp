@@ -38,6 +38,17 @@ void clearVerifyFailure() {
     t_verifyFailure.clear();
 }
 
+bool isLostMidStream(const Poco::Exception& e) {
+    if (dynamic_cast<const Poco::Net::SSLConnectionUnexpectedlyClosedException*>(&e) != nullptr)
+        return true;
+    // OpenSSL 3 reports a peer that closed or reset the connection inside a TLS session as an SSL error
+    // ("unexpected eof while reading"): the connection was lost, not the handshake refused.
+    const std::string& message = e.message();
+    return dynamic_cast<const Poco::Net::SSLException*>(&e) != nullptr &&
+           (message.find("unexpected eof") != std::string::npos ||
+            message.find("reset by peer") != std::string::npos);
+}
+
 bool isStaleConnectionError(const Poco::Exception& e) {
     return dynamic_cast<const Poco::Net::NoMessageException*>(&e) != nullptr ||
            dynamic_cast<const Poco::Net::ConnectionResetException*>(&e) != nullptr ||
@@ -51,6 +62,10 @@ wp::Error transportError(const Poco::Exception& e, const UrlParts& url, const Tr
                          "the TLS certificate of " + url.host + " is not valid for the host name '" +
                              url.host + "' (" + e.message() + ")",
                          "Connect with the name the server's certificate was issued for.");
+    if (isLostMidStream(e))
+        return wp::Error(WP_E_UNAVAILABLE, "net.connection_lost",
+                         "the connection to " + where + " was closed before a complete answer arrived",
+                         "The request can be retried.");
     if (dynamic_cast<const Poco::Net::SSLException*>(&e) != nullptr) {
         if (!t_verifyFailure.empty() || e.message().find("certificate verify failed") != std::string::npos) {
             std::string reason = t_verifyFailure.empty() ? e.message() : t_verifyFailure;

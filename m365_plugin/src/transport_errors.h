@@ -18,6 +18,9 @@ namespace m365 {
 void recordVerifyFailure(std::string detail);
 void clearVerifyFailure();
 
+/// The peer closed or reset the connection inside the TLS session (not a refused handshake).
+bool isLostMidStream(const Poco::Exception& e);
+
 /// Connection closed/reset before any answer: typical of a keep-alive connection the server dropped.
 bool isStaleConnectionError(const Poco::Exception& e);
 
