@@ -20,10 +20,9 @@ bool usedByInstance(const wp::Host& host, const std::string& secretKey) {
     }
 }
 
-} // namespace
-
-void undoJournaled(GraphClient& graph, Journal& journal, const wp::Host& host, Progress& progress) {
-    const auto& entry = journal.entry();
+/// Deletes the journal's application (found by its marker tag when the create's answer was lost) and its
+/// service principal (with the service principal go its app role assignments). Missing objects are fine.
+void deleteJournaledObjects(GraphClient& graph, const JournalEntry& entry, Progress& progress) {
     std::vector<std::string> applications;
     if (!entry.applicationObjectId.empty())
         applications.push_back(entry.applicationObjectId);
@@ -35,9 +34,39 @@ void undoJournaled(GraphClient& graph, Journal& journal, const wp::Host& host, P
         progress.info("deleted application " + objectId +
                       (entry.appId.empty() || !ours ? "" : " (appId " + entry.appId + ")"));
     }
+}
+
+void forgetJournaled(Journal& journal, const wp::Host& host) {
+    const auto& entry = journal.entry();
     if (!entry.secretKey.empty() && !usedByInstance(host, entry.secretKey))
         host.secrets().removeIf(entry.secretKey);
     journal.finish();
+}
+
+} // namespace
+
+void undoJournaled(GraphClient& graph, Journal& journal, const wp::Host& host, Progress& progress) {
+    deleteJournaledObjects(graph, journal.entry(), progress);
+    forgetJournaled(journal, host);
+}
+
+void rollBackSetup(GraphClient& graph, Journal& journal, const wp::Host& host, Progress& progress) {
+    // The tenant first: it needs nothing from the stores, so a store outage cannot leave objects behind.
+    deleteJournaledObjects(graph, journal.entry(), progress);
+    try {
+        if (auto stored = host.config().get(keys::instance)) {
+            const auto& ours = journal.entry().applicationObjectId;
+            if (!ours.empty() && InstanceRecord::fromJson(stored->value).applicationObjectId == ours)
+                host.config().removeIf(keys::instance, stored->revision);
+        }
+        forgetJournaled(journal, host);
+    } catch (const wp::Error& e) {
+        if (e.status() != WP_E_UNAVAILABLE)
+            throw;
+        progress.warn("the tenant is rolled back, but the store is unavailable (" + e.code() +
+                      "): its journal of this run stays until the next configure or remove of the "
+                      "instance clears it");
+    }
 }
 
 void recoverInterrupted(GraphClient& graph, const std::string& signedInTenantId, const wp::Host& host,

@@ -17,6 +17,14 @@ namespace m365 {
 /// `graph` should not be cancellable: an undo that stops half-way helps nobody.
 void undoJournaled(GraphClient& graph, Journal& journal, const wp::Host& host, Progress& progress);
 
+/// Rolls back a setup that failed in this process: first deletes what the journal entry (as this process
+/// knows it, also when the store could not record the last id) created in the tenant, which needs nothing
+/// from the stores; then removes the instance record if it names that application, the run's secret and
+/// the journal. When the stores are unreachable (often what failed the setup) the tenant is still cleaned
+/// and the stored journal is left for the next configure or remove, which finds the objects gone.
+/// Throws only if the tenant cannot be cleaned.
+void rollBackSetup(GraphClient& graph, Journal& journal, const wp::Host& host, Progress& progress);
+
 /// If an interrupted operation left a journal, cleans it up with the signed-in admin's Graph access.
 /// Throws wp::Error(WP_E_CONFLICT, "journal.other_tenant") if the journal belongs to another tenant.
 void recoverInterrupted(GraphClient& graph, const std::string& signedInTenantId, const wp::Host& host,

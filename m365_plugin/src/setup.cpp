@@ -259,12 +259,7 @@ void runSetup(const ActionContext& context, const SetupSettings& settings) {
             // Not cancellable: the undo must run to the end even when the cancel is what brought us here.
             GraphClient undo(transport, settings.connection.cloud.graphBase(), run.admin.token.token, runId,
                              nullptr);
-            if (host.config().get(keys::instance)) {
-                auto stored = InstanceRecord::fromJson(host.config().get(keys::instance)->value);
-                if (stored.applicationObjectId == journal.entry().applicationObjectId)
-                    host.config().removeIf(keys::instance);
-            }
-            undoJournaled(undo, journal, host, progress);
+            rollBackSetup(undo, journal, host, progress); // the tenant even when the store is down
             step.done();
         } catch (const std::exception& e) {
             progress.warn(
