@@ -3,8 +3,11 @@
 // the new certificate in one compare-and-swap. The source files and their passwords are never stored.
 #include "adopt.h"
 
+#include "adopt_policy.h"
 #include "instance_record.h"
+#include "journal.h"
 #include "progress.h"
+#include "rotate.h"
 #include "rotation_support.h"
 
 #include <Poco/String.h>
@@ -70,6 +73,7 @@ void resultEvent(const ActionContext& context, const InstanceRecord& record,
                        record.certificate.thumbprintSha1 +
                        "\",\"granted\":" + std::to_string(inspection.granted.size()) +
                        ",\"missing\":" + std::to_string(inspection.missing.size()) +
+                       ",\"allow_self_rotation\":" + (record.allowSelfRotation ? "true" : "false") +
                        ",\"certificate_expires\":\"" + isoTime(record.certificate.notAfter) + "\"}");
 }
 
@@ -79,6 +83,15 @@ void adoptNew(const ActionContext& context, const AdoptSettings& settings, Progr
     if (host.config().get(keys::instance))
         throw wp::Error(WP_E_CONFLICT, "config.already_configured", "This instance is already configured.",
                         "Use replace_certificate=true to switch its certificate, or remove it first.");
+    // A setup that is running or was interrupted may have created objects in the tenant that only its
+    // journal knows; adopting over it would lose them. Cleaning them up needs an administrator.
+    if (auto pending = Journal(host.config()).peek())
+        throw wp::Error(WP_E_CONFLICT, "journal.busy",
+                        "An unfinished " + pending->operation + " of this instance is recorded (run " +
+                            pending->runId + ", started " + pending->startedAt + " on " + pending->host +
+                            "); nothing was adopted.",
+                        "If it is still running, wait for it; otherwise run configure --action remove (an "
+                        "administrator signs in and cleans up what it created), then adopt again.");
     auto credential = importStep(settings, progress);
     auto selected = PermissionManifest::builtIn().required(setup.workloads, setup.includeRestore);
     auto inspection =
@@ -98,6 +111,8 @@ void adoptNew(const ActionContext& context, const AdoptSettings& settings, Progr
     record.applicationObjectId = inspection.applicationObjectId;
     record.appId = Poco::toLower(settings.appId);
     record.servicePrincipalId = inspection.servicePrincipalId;
+    record.origin = "adopt";
+    record.allowSelfRotation = settings.allowSelfRotation.value_or(false);
     record.workloads = setup.workloads;
     record.includeRestore = setup.includeRestore;
     record.reminderDays = setup.reminderDays;
@@ -124,6 +139,11 @@ void adoptNew(const ActionContext& context, const AdoptSettings& settings, Progr
 
 void replaceCertificate(const ActionContext& context, const AdoptSettings& settings, Progress& progress) {
     const auto& host = context.host;
+    // A rotation in flight (or interrupted) is brought to its end first, as rotate itself does, so the
+    // switch below starts from a settled record and no added key is left behind.
+    settleRotationJournal(
+        context, progress,
+        std::chrono::seconds(static_cast<long long>(settings.setup.verifyTimeoutSeconds) + 60));
     auto current = loadCurrentInstance(host);
     const auto& old = current.record();
     if (!settings.appId.empty() && Poco::toLower(settings.appId) != Poco::toLower(old.appId))
@@ -146,6 +166,7 @@ void replaceCertificate(const ActionContext& context, const AdoptSettings& setti
                                                 assertionProfileFromName(old.assertion), credential, selected,
                                                 old.sharepointHost, settings.setup.verifyTimeoutSeconds);
     InstanceRecord next = old;
+    next.allowSelfRotation = settings.allowSelfRotation.value_or(old.allowSelfRotation);
     next.permissions = grantedPermissions(inspection.granted);
     if (!inspection.applicationObjectId.empty())
         next.applicationObjectId = inspection.applicationObjectId;

@@ -3,7 +3,9 @@
 // that the application accepts the certificate (an app-only token is issued with it) and which of the
 // selected workloads' permissions are granted (the token's roles), then stores it like a setup.
 // replace_certificate=true on a configured instance checks a renewed certificate the same way and switches
-// to it atomically (compare-and-swap on the instance record).
+// to it atomically (compare-and-swap on the instance record). An unfinished operation recorded in the
+// journal is never adopted over: a setup's leftovers refuse a new adoption (journal.busy; remove cleans them
+// up), a rotation is finished or undone before a replace (as rotate does).
 #pragma once
 
 #include "certificate_import.h"
@@ -12,6 +14,7 @@
 #include "setup.h"
 #include "token_client.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +25,9 @@ struct AdoptSettings {
     std::string appId;        ///< the application (client) id; optional with replaceCertificate
     CertificateSource source; ///< the files; their contents are stored, the paths are not
     bool replaceCertificate = false;
+    /// allow_self_rotation: whether `rotate` may add self-generated certificates to the owners' application.
+    /// Unset: false for a new adoption, unchanged with replaceCertificate.
+    std::optional<bool> allowSelfRotation;
 };
 
 /// Throws wp::Error(WP_E_INVALID_CONFIG): adopt.password_in_settings (a password as a settings value),

@@ -33,7 +33,10 @@ void checkCertificateAccepted(const ConfidentialClient& client, const std::strin
                               const std::string& tenant, const CertificateInfo& certificate,
                               const std::string& graphScope, int timeoutSeconds, Progress& progress) {
     try {
-        verifyCredential(client, {{"graph", graphScope, {}}},
+        VerifyTarget graph;
+        graph.resource = "graph";
+        graph.scope = graphScope;
+        verifyCredential(client, {graph},
                          std::chrono::milliseconds(static_cast<long long>(timeoutSeconds) * 1000), progress);
     } catch (const wp::Error& e) {
         if (!certificateRejected(e))

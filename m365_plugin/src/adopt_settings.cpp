@@ -16,8 +16,14 @@ namespace m365 {
 
 namespace {
 
-const char* const kAdoptKeys[] = {"app_id",   "certificate_file",  "key_file",           "key_password_file",
-                                  "pfx_file", "pfx_password_file", "replace_certificate"};
+const char* const kAdoptKeys[] = {"app_id",
+                                  "certificate_file",
+                                  "key_file",
+                                  "key_password_file",
+                                  "pfx_file",
+                                  "pfx_password_file",
+                                  "replace_certificate",
+                                  "allow_self_rotation"};
 const char* const kPasswordKeys[] = {"password", "key_password", "pfx_password"};
 const char* const kSetupOnlyKeys[] = {"app_name", "key_bits", "validity_days"};
 /// With replace_certificate the stored connection is used; only these may still be given.
@@ -43,8 +49,7 @@ std::string text(const Poco::JSON::Object::Ptr& object) {
 }
 
 /// Moves the listed keys from `from` into a new object.
-Poco::JSON::Object::Ptr take(Poco::JSON::Object::Ptr from, const char* const* begin,
-                             const char* const* end) {
+Poco::JSON::Object::Ptr take(Poco::JSON::Object::Ptr from, const char* const* begin, const char* const* end) {
     Poco::JSON::Object::Ptr taken = new Poco::JSON::Object;
     for (auto key = begin; key != end; ++key) {
         if (from->has(*key)) {
@@ -78,6 +83,8 @@ AdoptSettings parseAdoptSettings(std::string_view settingsJson, std::string_view
     SettingsReader reader(text(adoptObject));
     AdoptSettings settings;
     settings.replaceCertificate = reader.boolean("replace_certificate", false);
+    if (reader.has("allow_self_rotation"))
+        settings.allowSelfRotation = reader.boolean("allow_self_rotation", false);
     settings.appId = reader.text("app_id", "");
     if (settings.appId.empty() && !settings.replaceCertificate)
         reader.fail("adopt.app_id_missing",

@@ -1,5 +1,6 @@
 #include "auto_rotate.h"
 
+#include "adopt_policy.h"
 #include "journal.h"
 #include "progress.h"
 #include "rotate.h"
@@ -35,6 +36,16 @@ std::shared_ptr<AppCredential> autoRotateIfDue(const ActionContext& context,
     if (!autoRotationDue(certificate.notAfter, now, options.autoRotateDays)) {
         progress.debug("automatic rotation not due (" + std::to_string((certificate.notAfter - now) / 86400) +
                        " day(s) left, auto_rotate_days " + std::to_string(options.autoRotateDays) + ")");
+        return credential;
+    }
+    if (!credential->record().allowSelfRotation) {
+        // An adopted application whose owners renew the certificate themselves: say what to do instead.
+        call.finding({WP_SEVERITY_WARNING, "cert.auto_rotate_not_allowed",
+                      "The certificate has fewer than " + std::to_string(options.autoRotateDays) +
+                          " days left, but application " + credential->record().appId +
+                          " was adopted without allow_self_rotation, so it is not rotated automatically: "
+                          "ask its owners for the renewed certificate and import it with " +
+                          importRenewedCertificateCommand() + "."});
         return credential;
     }
     RotateSettings settings;

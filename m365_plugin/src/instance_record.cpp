@@ -94,6 +94,8 @@ std::string InstanceRecord::toJson() const {
     application->set("app_id", appId);
     application->set("service_principal_id", servicePrincipalId);
     root->set("application", application);
+    root->set("origin", origin);
+    root->set("allow_self_rotation", allowSelfRotation);
     root->set("workloads", json::toArray(workloads));
     root->set("include_restore", includeRestore);
     Poco::JSON::Array::Ptr reminders = new Poco::JSON::Array;
@@ -164,6 +166,10 @@ InstanceRecord InstanceRecord::fromJson(std::string_view text) {
             for (unsigned i = 0; i < auditArray->size(); ++i)
                 record.audit.push_back(auditFromJson(auditArray->getObject(i)));
         }
+        // Records from before "origin" existed: an adoption is told apart by its first audit entry.
+        bool adoptedEarlier = !record.audit.empty() && record.audit.front().action == "adopt";
+        record.origin = json::optStr(root, "origin", adoptedEarlier ? "adopt" : "setup");
+        record.allowSelfRotation = root->optValue("allow_self_rotation", record.origin != "adopt");
         return record;
     } catch (const wp::Error&) {
         throw wp::Error(WP_E_INVALID_CONFIG, "state.instance_corrupt",

@@ -77,6 +77,11 @@ struct InstanceRecord {
     std::string appId;               ///< client_id
     std::string servicePrincipalId;  ///< principalId of the grants
 
+    /// "setup": the plugin created the application (remove deletes it, rotate renews the certificate);
+    /// "adopt": the identity team owns it (remove only forgets it, see adopt_policy.h).
+    std::string origin = "setup";
+    bool allowSelfRotation = true; ///< rotate may add a self-generated certificate (adopt: owner's choice)
+
     std::vector<std::string> workloads;
     bool includeRestore = false;
     std::vector<int> reminderDays{60, 30, 7}; ///< validate warns when fewer days than these are left

@@ -1,6 +1,7 @@
 #include "remove.h"
 
 #include "admin_session.h"
+#include "adopt_policy.h"
 #include "app_registration.h"
 #include "graph_client.h"
 #include "instance_record.h"
@@ -27,6 +28,48 @@ void forgetLocally(const wp::Host& host) {
         host.config().removeIf(key);
 }
 
+/// The id of `path` (e.g. "/applications(appId='...')"), or "" when it does not exist (any more).
+std::string lookUpId(GraphClient& graph, const std::string& path) {
+    try {
+        auto found = graph.get(path + "?$select=id");
+        return found.body ? found.body->optValue<std::string>("id", "") : std::string();
+    } catch (const ServiceError& e) {
+        if (e.httpStatus() == 404)
+            return {};
+        throw;
+    }
+}
+
+/// Whether remove deletes the application in the tenant: by default only one setup created; an adopted
+/// application belongs to the identity team and is deleted only when delete_application=true says so.
+bool deletesApplication(const std::optional<InstanceRecord>& record, const RemoveSettings& settings) {
+    if (settings.localOnly && settings.deleteApplication.value_or(false))
+        throw wp::Error(WP_E_INVALID_CONFIG, "config.settings_conflict",
+                        "local_only=true and delete_application=true contradict each other.");
+    if (settings.localOnly)
+        return false;
+    return settings.deleteApplication.value_or(!(record && isAdopted(*record)));
+}
+
+void forgetOnly(const ActionContext& context, const std::optional<InstanceRecord>& record,
+                const RemoveSettings& settings, Progress& progress) {
+    auto step = progress.step("forget", "Forgetting the instance locally (the tenant is not touched)");
+    bool adoptedDefault = record && isAdopted(*record) && !settings.localOnly;
+    if (record)
+        progress.warn("application " + record->appId + " stays in tenant " + record->tenantId +
+                      (adoptedDefault ? ": it was adopted, not created by this plugin (set "
+                                        "delete_application=true to delete it)"
+                                      : "; delete it in the Entra admin center if it is no longer needed"));
+    forgetLocally(context.host);
+    step.done();
+    context.call.event(std::string("{\"event\":\"result\",\"action\":\"remove\",\"removed\":true,"
+                                   "\"local_only\":true,\"application_deleted\":false,\"reason\":\"") +
+                       (settings.localOnly ? "local_only"
+                        : adoptedDefault   ? "adopted"
+                                           : "delete_application") +
+                       "\"}");
+}
+
 } // namespace
 
 void runRemove(const ActionContext& context, const RemoveSettings& settings) {
@@ -48,15 +91,11 @@ void runRemove(const ActionContext& context, const RemoveSettings& settings) {
         context.call.event("{\"event\":\"result\",\"action\":\"remove\",\"removed\":false}");
         return;
     }
-    if (settings.localOnly) {
-        auto step = progress.step("forget", "Forgetting the instance locally (the tenant is not touched)");
-        if (record)
-            progress.warn("application " + record->appId + " stays in tenant " + record->tenantId +
-                          "; delete it in the Entra admin center if it is no longer needed");
-        forgetLocally(host);
-        step.done();
-        context.call.event(
-            "{\"event\":\"result\",\"action\":\"remove\",\"removed\":true,\"local_only\":true}");
+    bool deleteApplicationToo = deletesApplication(record, settings);
+    // An interrupted setup left objects of ours in the tenant: cleaning them up needs the admin anyway.
+    bool setupLeftovers = interrupted && interrupted->operation == "setup";
+    if (!deleteApplicationToo && !(setupLeftovers && !settings.localOnly)) {
+        forgetOnly(context, record, settings, progress);
         return;
     }
 
@@ -89,18 +128,30 @@ void runRemove(const ActionContext& context, const RemoveSettings& settings) {
         [&](const std::string& what, std::chrono::milliseconds wait) { progress.waiting(what, wait); });
     graph.onTrace([&](const std::string& line) { host.log(wp::LogLevel::Trace, line); });
     recoverInterrupted(graph, admin.tenantId, host, progress);
-    if (record) {
+    if (record && deleteApplicationToo) {
         auto step =
             progress.step("delete_application", "Deleting application " + record->appId + " from the tenant");
-        deleteApplication(graph, record->applicationObjectId, record->servicePrincipalId);
+        // An adopted application that could not read itself has no object ids on record: look them up.
+        auto objectId = !record->applicationObjectId.empty()
+                            ? record->applicationObjectId
+                            : lookUpId(graph, "/applications(appId='" + record->appId + "')");
+        auto principalId = !record->servicePrincipalId.empty()
+                               ? record->servicePrincipalId
+                               : lookUpId(graph, "/servicePrincipals(appId='" + record->appId + "')");
+        deleteApplication(graph, objectId, principalId);
         step.done();
+    } else if (record) {
+        progress.warn("application " + record->appId + " stays in tenant " + record->tenantId +
+                      " (not deleted: " + (settings.localOnly ? "local_only" : "adopted") + ")");
     }
     {
         auto step = progress.step("forget", "Removing the instance's configuration and secrets");
         forgetLocally(host);
         step.done();
     }
-    context.call.event("{\"event\":\"result\",\"action\":\"remove\",\"removed\":true,\"local_only\":false}");
+    context.call.event(std::string("{\"event\":\"result\",\"action\":\"remove\",\"removed\":true,"
+                                   "\"local_only\":false,\"application_deleted\":") +
+                       (record && deleteApplicationToo ? "true" : "false") + "}");
 }
 
 } // namespace m365

@@ -1,5 +1,6 @@
 #include "rotate.h"
 
+#include "adopt_policy.h"
 #include "key_rollover.h"
 #include "rotation_support.h"
 #include "settings_reader.h"
@@ -92,6 +93,7 @@ RotationResult rotateCertificate(const ActionContext& context, const RotateSetti
     const auto& host = context.host;
     const auto budget = seconds(settings.verifyTimeoutSeconds);
     auto current = loadCurrentInstance(host);
+    refuseUnlessSelfRotationAllowed(current.record()); // adopted applications: the owner decides
     const auto startThumbprint = current.record().certificate.thumbprintSha1;
     if (settleRotationJournal(context, progress, budget + seconds(60))) {
         current = loadCurrentInstance(host);

@@ -1,5 +1,6 @@
 #include "validate.h"
 
+#include "adopt_policy.h"
 #include "app_credential.h"
 #include "auto_rotate.h"
 #include "instance_record.h"
@@ -43,6 +44,20 @@ private:
     std::optional<wp::Error> _firstError;
 };
 
+/// An adopted application's certificate is renewed by its owners (unless they allowed self-rotation), and
+/// an expired one is replaced the same way: `update` would have to modify their application.
+void adaptToAdopted(const InstanceRecord& record, ExpiryVerdict& verdict) {
+    bool importNeeded =
+        verdict.code == "cert.expired" || (verdict.code == "cert.expires_soon" && !record.allowSelfRotation);
+    if (!isAdopted(record) || !importNeeded)
+        return;
+    auto head = verdict.message.substr(0, verdict.message.find(';'));
+    verdict.message = head + "; application " + record.appId +
+                      " is adopted: ask its owners for the renewed certificate, have them add it to the "
+                      "application and import it with " +
+                      importRenewedCertificateCommand() + ".";
+}
+
 void offlineChecks(const AppCredential& credential, const ValidateOptions& options, Report& report,
                    const wp::Call& call) {
     const auto& record = credential.record();
@@ -62,15 +77,19 @@ void offlineChecks(const AppCredential& credential, const ValidateOptions& optio
     auto now = unixNow() + options.nowOffsetSeconds;
     auto verdict = checkExpiry(certificate.notBefore, certificate.notAfter, now,
                                options.reminderDays.value_or(record.reminderDays));
+    adaptToAdopted(record, verdict);
     report.add(verdict.severity, verdict.code, verdict.message);
     call.fact("certificate_expires", isoTime(certificate.notAfter));
     call.fact("days_left", std::to_string(verdict.daysLeft));
     if (verdict.threshold > 0)
         call.fact("reminder_threshold_days", std::to_string(verdict.threshold));
     // What the operator has to do next, for host status lists (see rotate.h; update needs an admin).
-    call.fact("action_needed", verdict.code == "cert.expired"        ? "update"
-                               : verdict.code == "cert.expires_soon" ? "rotate"
-                                                                     : "none");
+    // Adopted applications renewed by their owners: "replace_certificate" (adopt replace_certificate=true).
+    bool ownersRenew = isAdopted(record) && (verdict.code == "cert.expired" || !record.allowSelfRotation);
+    call.fact("action_needed", verdict.code != "cert.expired" && verdict.code != "cert.expires_soon" ? "none"
+                               : ownersRenew                    ? "replace_certificate"
+                               : verdict.code == "cert.expired" ? "update"
+                                                                : "rotate");
 }
 
 /// Seconds between the server's Date header and our clock, if the header is readable.
@@ -134,7 +153,11 @@ void onlineChecks(const AppCredential& credential, Report& report, const wp::Cal
             if (keyRejected(e))
                 report.add(WP_SEVERITY_ERROR, "online.certificate",
                            "The application no longer accepts our certificate (SHA-1 " +
-                               record.certificate.thumbprintSha1 + "); run configure --action update.",
+                               record.certificate.thumbprintSha1 + "); " +
+                               (isAdopted(record) ? "application " + record.appId +
+                                                        " is adopted: import the certificate it holds with " +
+                                                        importRenewedCertificateCommand() + "."
+                                                  : std::string("run configure --action update.")),
                            WP_E_AUTH_FAILED);
         }
     }
