@@ -212,12 +212,13 @@ TEST_CASE("no token, device code, assertion or key material in output, logs, sto
     places.emplace_back("the in-process log after rotation", afterRotation.logged);
     snapshotStore("after rotate");
 
-    // Error records: a refused token request and an unknown resource produce error results.
+    // Error records: a refused token request (HTTP 400 with an unreadable body: not retried) and an
+    // unknown resource produce error results.
     emulator.addFault({{"method", "POST"},
                        {"path", "*/oauth2/v2.0/token"},
-                       {"kind", "status"},
-                       {"status", 401},
-                       {"count", 1}});
+                       {"kind", "malformed"},
+                       {"status", 400},
+                       {"count", 100}});
     auto refused = host.run({"acquire", "--resource", "graph", "--bypass-cache"});
     CHECK(refused.exitCode != 0);
     emulator.clearFaults();
