@@ -27,6 +27,7 @@ if [ "${WP_BENCH_NO_BUILD:-0}" != 1 ]; then
 fi
 bin="$build/bin"
 plugin="$build/lib/libm365_plugin.so"
+. "$root/scripts/emulator.sh"
 
 # Scratch space on tmpfs when there is one: the store's fsyncs are not what we measure.
 scratch=/dev/shm; [ -d "$scratch" ] && [ -w "$scratch" ] || scratch=${TMPDIR:-/tmp}
@@ -41,18 +42,7 @@ results="$work/results.jsonl"
 : >"$results"
 
 say "Starting the emulator (auto-approve 0 s, replication delay 0 ms)"
-mkdir -p "$work/emulator"
-"$bin/m365-emulator" --port 0 --state-dir "$work/emulator" --control --auto-approve 0 \
-  --replication-delay-ms 0 >"$work/emulator.out" 2>"$work/emulator.log" &
-emulator_pid=$!
-for _ in $(seq 1 150); do
-  [ -s "$work/emulator.out" ] && break
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
-  sleep 0.1
-done
-ready=$(head -n 1 "$work/emulator.out")
-field() { node -e 'process.stdout.write(String(JSON.parse(process.argv[1])[process.argv[2]]))' "$ready" "$1"; }
-authority=$(field authority); ca_file=$(field ca_file); tenant=$(field tenant_domain)
+start_emulator "$bin" "$work" 0 0
 control() { curl -sS --fail --cacert "$ca_file" "$@"; }
 stats() { control "$authority/_emulator/stats"; }
 # A POST needs a body (Content-Length: 0 at least): without one the server waits for it.

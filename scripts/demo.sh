@@ -8,6 +8,7 @@ set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/$build/bin"
+. "$root/scripts/emulator.sh"
 work=$(mktemp -d -t m365-demo.XXXXXX)
 emulator_pid=""
 cleanup() {
@@ -19,18 +20,7 @@ trap cleanup EXIT INT TERM
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "Starting the Entra ID + Microsoft Graph emulator (loopback, TLS, admin approves after 5 s)"
-mkdir -p "$work/emulator"
-"$bin/m365-emulator" --port 0 --state-dir "$work/emulator" --control --auto-approve 5 \
-  --replication-delay-ms 1500 >"$work/emulator.out" 2>"$work/emulator.log" &
-emulator_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/emulator.out" ] && break
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
-  sleep 0.1
-done
-ready=$(head -n 1 "$work/emulator.out")
-field() { node -e 'const o=JSON.parse(process.argv[1]); process.stdout.write(String(o[process.argv[2]]))' "$ready" "$1"; }
-authority=$(field authority); graph=$(field graph); ca_file=$(field ca_file); tenant=$(field tenant_domain)
+start_emulator "$bin" "$work" 5 1500
 echo "authority $authority, graph $graph, tenant $tenant"
 
 host=("$bin/host_stub" --plugin "$root/$build/lib/libm365_plugin.so" --instance contoso

@@ -1,6 +1,7 @@
 // POST/GET/PATCH/DELETE /v1.0/applications (facts 3.1, 3.6, 3.8).
 #include "clock.h"
 #include "crypto.h"
+#include "graph_app_collection.h"
 #include "graph_authorization.h"
 #include "graph_common.h"
 #include "graph_handlers.h"
@@ -166,28 +167,9 @@ Response getApplication(ServiceContext& context, const Request& request, const A
 }
 
 Response listApplications(ServiceContext& context, const Request& request, const AccessTokenClaims& caller) {
-    auto filter = parseEqualsFilter(request, {"appId", "id", "displayName"}, kResource);
-    bool mayReadAll = isAllowed(caller, Operation::ReadApplications);
-    // An app without read permission may still look itself up by appId.
-    if (!mayReadAll && !(filter && filter->property == "appId" && isApplicationItself(caller, filter->value)))
-        throwForbidden();
-
-    auto selected = selectedProperties(request);
-    nlohmann::json values = nlohmann::json::array();
     auto directory = context.directory.lock();
-    for (const auto& [id, application] : directory->applications) {
-        if (application.tenantId != caller.tenantId)
-            continue;
-        if (filter) {
-            const std::string& actual = filter->property == "appId" ? application.appId
-                                        : filter->property == "id"  ? application.id
-                                                                    : application.displayName;
-            if (actual != filter->value)
-                continue;
-        }
-        values.push_back(applySelect(toJson(application, false), selected));
-    }
-    return Response::json(200, collection(request, "applications", std::move(values)));
+    return listAppObjects(request, caller, directory->applications, "applications", kResource,
+                          [](const Application& application) { return toJson(application, false); });
 }
 
 Response updateApplication(ServiceContext& context, const Request& request, const AccessTokenClaims& caller) {

@@ -1,6 +1,7 @@
 // POST/GET/DELETE /v1.0/servicePrincipals, $filter=appId eq '...', and the alternate key
 // servicePrincipals(appId='...') (facts 3.2, 3.3).
 #include "crypto.h"
+#include "graph_app_collection.h"
 #include "graph_authorization.h"
 #include "graph_common.h"
 #include "graph_handlers.h"
@@ -91,27 +92,9 @@ Response getServicePrincipal(ServiceContext& context, const Request& request, co
 
 Response listServicePrincipals(ServiceContext& context, const Request& request,
                                const AccessTokenClaims& caller) {
-    auto filter = parseEqualsFilter(request, {"appId", "id", "displayName"}, kResource);
-    bool mayReadAll = isAllowed(caller, Operation::ReadApplications);
-    if (!mayReadAll && !(filter && filter->property == "appId" && isApplicationItself(caller, filter->value)))
-        throwForbidden();
-
-    auto selected = selectedProperties(request);
-    nlohmann::json values = nlohmann::json::array();
     auto directory = context.directory.lock();
-    for (const auto& [id, servicePrincipal] : directory->servicePrincipals) {
-        if (servicePrincipal.tenantId != caller.tenantId)
-            continue;
-        if (filter) {
-            const std::string& actual = filter->property == "appId" ? servicePrincipal.appId
-                                        : filter->property == "id"  ? servicePrincipal.id
-                                                                    : servicePrincipal.displayName;
-            if (actual != filter->value)
-                continue;
-        }
-        values.push_back(applySelect(servicePrincipalJson(servicePrincipal), selected));
-    }
-    return Response::json(200, collection(request, "servicePrincipals", std::move(values)));
+    return listAppObjects(request, caller, directory->servicePrincipals, "servicePrincipals", kResource,
+                          servicePrincipalJson);
 }
 
 Response deleteServicePrincipal(ServiceContext& context, const Request& request,
