@@ -142,6 +142,7 @@ void applyChanges(UpdateSession& session, const UpdateSettings& settings, Update
         replaceKeyCredentials(graph, record.applicationObjectId, keys);
         journal.record([](JournalEntry&) {});
         step.done("keyId " + entry.addedKeyId);
+        rotationKillPoint("update_key_added");
     }
     if (!changes.grants.empty()) {
         auto step = progress.step("grant_permissions", "Granting " + std::to_string(changes.grants.size()) +
@@ -155,6 +156,7 @@ void applyChanges(UpdateSession& session, const UpdateSettings& settings, Update
                     e.assignmentIds.push_back(grant.permission->resourceSpId + "/" + grant.assignmentId);
         });
         step.done();
+        rotationKillPoint("update_granted");
     }
     if (!changes.revokes.empty()) {
         auto step = progress.step("revoke_permissions", "Revoking " + std::to_string(changes.revokes.size()) +
@@ -380,6 +382,7 @@ void runUpdate(const ActionContext& context, const UpdateSettings& settings) {
             run.switched = true;
             journal.record([](JournalEntry&) {});
             step.done();
+            rotationKillPoint("update_switched");
         }
     } catch (...) {
         if (run.switched)

@@ -15,6 +15,7 @@
 // A failure before the switch undoes what this run changed (added key, new grants, revoked grants,
 // requiredResourceAccess). A journal entry (operation "update") is written before each tenant change; the
 // next update settles one left by a killed host. When nothing differs, update says so and changes nothing.
+// Test hook (as rotate's): M365_PLUGIN_TEST_KILL_AT=update_key_added|update_granted|update_switched.
 //
 // configure --action plan with for=update runs the same sign-in and comparison and reports what update
 // would change (event {"event":"plan","action":"update",...}), writing nothing.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <csignal>
 #include <set>
 #include <thread>
 
@@ -382,4 +383,48 @@ TEST_CASE("a failed revoke rolls the update back and the old configuration keeps
                                              {"status", 403},
                                              {"count", 1}},
                                             "sharepoint", "revoke_permissions");
+}
+
+namespace {
+
+/// An update killed (SIGKILL) at `point`, then a second update: it settles the journal and converges on
+/// the application holding exactly the record's key, exactly the needed grants, consistent stores.
+void checkKilledUpdateConverges(const std::string& point) {
+    wptest::EmulatorProcess emulator(m365it::emulatorOptions());
+    StubHost host(emulator);
+    REQUIRE(host.run(host.setupArgs({"workloads=exchange", "validity_days=10"})).exitCode == 0);
+    auto args = actionArgs(host, "update", {"workloads=exchange,onedrive"});
+    auto killed = host.run(args, {{"M365_PLUGIN_TEST_KILL_AT", point}});
+    CHECK(killed.exitCode == 128 + SIGKILL);
+    CHECK(hasJournal(host));
+
+    auto again = host.run(args);
+    REQUIRE_MESSAGE(again.exitCode == 0, again.err);
+    auto record = nlohmann::json::parse(*host.configValue("instance"));
+    CHECK(keyIds(emulator) == std::set<std::string>{record["certificate"]["key_id"].get<std::string>()});
+    RoleSet expected = kExchangeRoles;
+    expected.insert({kGraph, "Files.Read.All"});
+    auto now = granted(emulator);
+    CHECK(now.roles == expected);
+    CHECK(declaredIds(emulator) == now.ids);
+    std::string secret = "credential." + record["certificate"]["thumbprint_sha1"].get<std::string>();
+    std::transform(secret.begin(), secret.end(), secret.begin(), ::tolower);
+    CHECK(secretKeys(host) == std::vector<std::string>{secret});
+    CHECK_FALSE(hasJournal(host));
+    auto acquire = host.run({"acquire", "--resource", "graph", "--bypass-cache"});
+    CHECK_MESSAGE(acquire.exitCode == 0, acquire.err);
+}
+
+} // namespace
+
+TEST_CASE("an update killed after adding the key is undone and redone by the next update") {
+    checkKilledUpdateConverges("update_key_added");
+}
+
+TEST_CASE("an update killed after granting is undone and redone by the next update") {
+    checkKilledUpdateConverges("update_granted");
+}
+
+TEST_CASE("an update killed after the switch is finished by the next update") {
+    checkKilledUpdateConverges("update_switched");
 }
