@@ -64,7 +64,8 @@ std::chrono::milliseconds backoffDelay(int attempt, const BackoffSettings& setti
 /// The retries of one operation.
 class Retrier {
 public:
-    /// call may be null (then waits sleep and cannot be cancelled).
+    /// call may be null (unit tests, fuzzing): then a wait is only counted against the budget, not slept.
+    /// The plugin always passes the hook's call.
     Retrier(const wp::Call* call, std::chrono::milliseconds budget, BackoffSettings backoff = {});
 
     /// The wait before the next attempt: the server's Retry-After if given (honoured as sent, but at
