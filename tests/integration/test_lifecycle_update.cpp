@@ -255,6 +255,13 @@ TEST_CASE("update replaces an expired certificate that rotate refuses") {
     auto acquire = host.run({"acquire", "--resource", "graph", "--bypass-cache"});
     CHECK_MESSAGE(acquire.exitCode == 0, acquire.err);
     CHECK(record["audit"].back()["action"] == "update");
+
+    // No admin token, device code, assertion or private key in the stores or any output (--verbose).
+    auto raw = host.rawStoreBytes();
+    for (const char* secretText : {"eyJ", "DAQABIQEAAAD", "PRIVATE KEY"}) {
+        CHECK_MESSAGE(raw.find(secretText) == std::string::npos, secretText);
+        CHECK_MESSAGE(host.allOutput().find(secretText) == std::string::npos, secretText);
+    }
 }
 
 TEST_CASE("update with narrowed workloads revokes what is no longer needed and widened grants it again") {
