@@ -40,8 +40,11 @@ UpdateSession::UpdateSession(const ActionContext& context, const UpdateSettings&
         settings.given.count("key_bits") ? target.keyBits : std::max(_record.certificate.keyBits, 2048);
 
     const auto& manifest = PermissionManifest::builtIn();
+    // The instance's proxy unless this run sets one (the admin signs in from the same network).
+    bool proxyGiven = settings.given.count("proxy") || settings.given.count("proxy_user") ||
+                      settings.given.count("proxy_password_env") || settings.given.count("no_proxy");
     _transport = makeTransport(target.connection.caFile, "m365-plugin/" + std::string(host.hostName()),
-                               target.connection.proxy);
+                               proxyGiven ? target.connection.proxy : _record.proxy);
     {
         auto step = progress.step("sign_in", "Signing in the administrator (device code)");
         AdminSignIn signIn;
