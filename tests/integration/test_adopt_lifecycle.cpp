@@ -2,12 +2,14 @@
 // host against the emulator: remove forgets it and leaves it in the tenant unless delete_application=true;
 // rotate is refused (and validate's reminders say to import the renewed certificate) unless the owners
 // allowed self-rotation at adopt time, when it rotates as for a created application; an unfinished setup
-// recorded in the journal is not adopted over.
+// recorded in the journal is not adopted over, and an interrupted rotation is settled before a replace.
 #include "test_adopt_support.h"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <set>
 #include <thread>
 
 using m365it::StubHost;
@@ -185,4 +187,45 @@ TEST_CASE("adopt refuses while an interrupted setup is recorded and succeeds onc
     REQUIRE_MESSAGE(adopted.exitCode == 0, adopted.err);
     auto acquire = host.run({"acquire", "--resource", "graph", "--bypass-cache"});
     CHECK_MESSAGE(acquire.exitCode == 0, acquire.err);
+}
+
+TEST_CASE("replace_certificate first undoes an interrupted self-rotation of an adopted application") {
+    wptest::EmulatorProcess emulator(m365it::emulatorOptions("admin@contoso.onmicrosoft.com", 0));
+    StubHost host(emulator);
+    Admin admin(emulator);
+    auto first = makeCertificate(host.directory(), "first");
+    auto app = admin.registerApp(first, kOneDriveRoles);
+    REQUIRE(host.run(adoptArgs(host, app.appId,
+                               pemArgs(first, {"workloads=onedrive", "allow_self_rotation=true"})))
+                .exitCode == 0);
+    auto firstKeyId = nlohmann::json::parse(*host.configValue("instance"))["certificate"]["key_id"];
+
+    // A rotation killed right after its addKey: the application holds its key, the journal remembers it.
+    auto killed = host.run({"configure", "--action", "rotate"}, {{"M365_PLUGIN_TEST_KILL_AT", "key_added"}});
+    REQUIRE(killed.exitCode == 128 + SIGKILL);
+    auto keys = applicationByAppId(emulator, app.appId)["keyCredentials"];
+    REQUIRE(keys.size() == 2);
+
+    // The owners add their renewed certificate next to both; the replace settles the rotation first.
+    auto renewed = makeCertificate(host.directory(), "renewed");
+    nlohmann::json withRenewed = nlohmann::json::array();
+    for (const auto& key : keys)
+        withRenewed.push_back(
+            {{"keyId", key["keyId"]}, {"type", "AsymmetricX509Cert"}, {"usage", "Verify"}, {"key", nullptr}});
+    withRenewed.push_back({{"type", "AsymmetricX509Cert"}, {"usage", "Verify"}, {"key", renewed.base64Der}});
+    admin.setKeys(app.objectId, withRenewed);
+    auto replaced = host.run({"configure", "--action", "adopt", "--set", "replace_certificate=true", "--set",
+                              "certificate_file=" + renewed.certificate, "--set", "key_file=" + renewed.key});
+    REQUIRE_MESSAGE(replaced.exitCode == 0, replaced.err);
+    auto stored = host.storedKeys();
+    CHECK(std::count(stored.begin(), stored.end(), "config:journal") == 0);
+    auto record = nlohmann::json::parse(*host.configValue("instance"));
+    std::set<std::string> remaining;
+    auto application = applicationByAppId(emulator, app.appId);
+    for (const auto& key : application["keyCredentials"])
+        remaining.insert(key["keyId"].get<std::string>());
+    // The rotation's key is gone; the owners' first and renewed certificates stay (they remove the first).
+    CHECK(remaining == std::set<std::string>{firstKeyId.get<std::string>(),
+                                             record["certificate"]["key_id"].get<std::string>()});
+    CHECK(host.run({"acquire", "--resource", "graph", "--bypass-cache"}).exitCode == 0);
 }
