@@ -12,7 +12,7 @@
 namespace m365 {
 
 UpdateSession::UpdateSession(const ActionContext& context, const UpdateSettings& settings, Progress& progress)
-    : _context(context), _settings(settings), _progress(progress) {
+    : _settings(settings), _progress(progress) {
     const auto& host = context.host;
     auto stored = host.config().get(keys::instance);
     if (!stored)

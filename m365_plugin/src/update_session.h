@@ -57,7 +57,6 @@ public:
 private:
     std::vector<Permission> touchedPermissions() const;
 
-    const ActionContext& _context;
     const UpdateSettings& _settings;
     Progress& _progress;
     InstanceRecord _record;
