@@ -35,6 +35,22 @@ bool waitForServicePrincipal(const wptest::EmulatorProcess& emulator, std::chron
     return false;
 }
 
+/// Starts a setup whose $batch grant is held back `delay`, and returns once the run is past its first
+/// creates (the emulator holds its application and service principal).
+std::unique_ptr<wptest::ChildProcess> startSetupHeldAtGrants(wptest::EmulatorProcess& emulator,
+                                                             StubHost& host, int delayMs,
+                                                             std::vector<std::string> settings = {}) {
+    emulator.addFault({{"method", "POST"},
+                       {"path", "/v1.0/$batch"},
+                       {"kind", "delay"},
+                       {"delay_ms", delayMs},
+                       {"count", 1}});
+    settings.insert(settings.begin(), "workloads=onedrive");
+    auto process = host.start(host.setupArgs(settings));
+    REQUIRE(waitForServicePrincipal(emulator, std::chrono::seconds(60)));
+    return process;
+}
+
 } // namespace
 
 TEST_CASE("a failure at each Graph step after the first create rolls back to nothing") {
@@ -70,10 +86,7 @@ TEST_CASE("a verification failure (token endpoint refusing the new app) rolls ba
     wptest::EmulatorProcess emulator(m365it::emulatorOptions());
     StubHost host(emulator);
     // Hold the grants for a moment so the token-endpoint fault lands after the admin signed in.
-    emulator.addFault(
-        {{"method", "POST"}, {"path", "/v1.0/$batch"}, {"kind", "delay"}, {"delay_ms", 2500}, {"count", 1}});
-    auto process = host.start(host.setupArgs({"workloads=onedrive", "verify_timeout_s=3"}));
-    REQUIRE(waitForServicePrincipal(emulator, std::chrono::seconds(60)));
+    auto process = startSetupHeldAtGrants(emulator, host, 2500, {"verify_timeout_s=3"});
     emulator.addFault({{"method", "POST"},
                        {"path", "/*/oauth2/v2.0/token"},
                        {"kind", "status"},
@@ -88,10 +101,7 @@ TEST_CASE("a verification failure (token endpoint refusing the new app) rolls ba
 TEST_CASE("cancel after the first create rolls back to nothing") {
     wptest::EmulatorProcess emulator(m365it::emulatorOptions());
     StubHost host(emulator);
-    emulator.addFault(
-        {{"method", "POST"}, {"path", "/v1.0/$batch"}, {"kind", "delay"}, {"delay_ms", 4000}, {"count", 1}});
-    auto process = host.start(host.setupArgs({"workloads=onedrive"}));
-    REQUIRE(waitForServicePrincipal(emulator, std::chrono::seconds(60)));
+    auto process = startSetupHeldAtGrants(emulator, host, 4000);
     ::kill(process->pid(), SIGINT); // the stub host turns Ctrl-C into a cancel request
     auto run = host.finish(*process);
     CHECK(run.exitCode == WP_E_CANCELLED);
@@ -102,10 +112,7 @@ TEST_CASE("cancel after the first create rolls back to nothing") {
 TEST_CASE("a host killed mid-way is cleaned up by the next setup which then succeeds") {
     wptest::EmulatorProcess emulator(m365it::emulatorOptions());
     StubHost host(emulator);
-    emulator.addFault(
-        {{"method", "POST"}, {"path", "/v1.0/$batch"}, {"kind", "delay"}, {"delay_ms", 5000}, {"count", 1}});
-    auto process = host.start(host.setupArgs({"workloads=onedrive"}));
-    REQUIRE(waitForServicePrincipal(emulator, std::chrono::seconds(60)));
+    auto process = startSetupHeldAtGrants(emulator, host, 5000);
     ::kill(process->pid(), SIGKILL);
     process->wait(std::chrono::seconds(10));
     emulator.clearFaults();
@@ -127,10 +134,7 @@ TEST_CASE("a host killed mid-way is cleaned up by the next setup which then succ
 TEST_CASE("a host killed mid-way is cleaned up by remove") {
     wptest::EmulatorProcess emulator(m365it::emulatorOptions());
     StubHost host(emulator);
-    emulator.addFault(
-        {{"method", "POST"}, {"path", "/v1.0/$batch"}, {"kind", "delay"}, {"delay_ms", 5000}, {"count", 1}});
-    auto process = host.start(host.setupArgs({"workloads=onedrive"}));
-    REQUIRE(waitForServicePrincipal(emulator, std::chrono::seconds(60)));
+    auto process = startSetupHeldAtGrants(emulator, host, 5000);
     ::kill(process->pid(), SIGKILL);
     process->wait(std::chrono::seconds(10));
     emulator.clearFaults();
