@@ -21,3 +21,10 @@ TEST_CASE("parseIsoTime refuses anything but digits where digits belong") {
         CHECK(parseIsoTime(text) == 0);
     }
 }
+
+TEST_CASE("parseIsoTime refuses dates before 1970 (they did not survive a decode and encode round trip)") {
+    CHECK(parseIsoTime("1014-11-29T09:00:00Z") == 0);
+    CHECK(parseIsoTime("1969-12-31T23:59:59Z") == 0);
+    CHECK(parseIsoTime("1970-01-01T00:00:00Z") == 0); // the epoch itself reads as "no date", as before
+    CHECK(parseIsoTime("1970-01-01T00:00:01Z") == 1);
+}
