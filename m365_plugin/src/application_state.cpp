@@ -19,7 +19,6 @@ std::vector<AppKeyCredential> parseKeys(const Poco::JSON::Array::Ptr& credential
         key.keyId = json::optStr(entry, "keyId");
         key.type = json::optStr(entry, "type", "AsymmetricX509Cert");
         key.usage = json::optStr(entry, "usage", "Verify");
-        key.key = json::optStr(entry, "key");
         key.displayName = json::optStr(entry, "displayName");
         key.customKeyIdentifier = json::optStr(entry, "customKeyIdentifier");
         key.startDateTime = parseIsoTime(json::optStr(entry, "startDateTime"));
@@ -102,15 +101,13 @@ ApplicationState readApplicationState(GraphClient& graph, const PermissionManife
 }
 
 Poco::JSON::Object::Ptr keptKeyCredentialJson(const AppKeyCredential& key) {
+    // An entry naming an existing keyId without key material keeps that credential as it is. Sending the
+    // certificate again would make Graph treat it as a new upload (the emulator then hides it for the
+    // replication delay, failing tokens of processes still using it), so the key stays out.
     Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
     entry->set("keyId", key.keyId);
     entry->set("type", key.type);
     entry->set("usage", key.usage);
-    // Graph keeps an existing key when it is sent back with its key material (entra-facts 3.6).
-    if (!key.key.empty())
-        entry->set("key", key.key);
-    if (!key.displayName.empty())
-        entry->set("displayName", key.displayName);
     return entry;
 }
 

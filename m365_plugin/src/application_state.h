@@ -21,7 +21,6 @@ struct AppKeyCredential {
     std::string keyId;
     std::string type;
     std::string usage;
-    std::string key; ///< standard base64 DER of the certificate ("" if Graph did not return it)
     std::string displayName;
     std::string customKeyIdentifier;
     int64_t startDateTime = 0; ///< seconds since the epoch, UTC
@@ -53,7 +52,8 @@ ApplicationState readApplicationState(GraphClient& graph, const PermissionManife
                                       const std::string& applicationObjectId,
                                       const std::string& servicePrincipalId);
 
-/// The keyCredentials entry that keeps an existing key unchanged in a PATCH (which replaces the list).
+/// The keyCredentials entry that keeps an existing key unchanged in a PATCH (which replaces the list):
+/// keyId, type, usage, no key material.
 Poco::JSON::Object::Ptr keptKeyCredentialJson(const AppKeyCredential& key);
 
 /// PATCH /applications/{objectId} {"keyCredentials": keys}.

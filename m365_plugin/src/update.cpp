@@ -5,7 +5,6 @@
 #include "app_registration.h"
 #include "json_util.h"
 #include "jwt.h"
-#include "recovery.h"
 #include "rotate.h"
 #include "rotation_support.h"
 #include "update_session.h"
@@ -32,35 +31,6 @@ struct UpdateRun {
     bool accessPatched = false;
     bool switched = false;
 };
-
-/// Settles what an earlier operation left in the journal before this update starts its own.
-void settleJournal(const ActionContext& context, UpdateSession& session, Progress& progress,
-                   std::chrono::milliseconds budget) {
-    Journal journal(context.host.config());
-    auto entry = journal.peek();
-    if (!entry)
-        return;
-    if (entry->operation == "rotate") {
-        settleRotationJournal(context, progress, budget);
-        return;
-    }
-    if (entry->operation != "update") {
-        recoverInterrupted(session.graph(), session.admin().tenantId, context.host, progress);
-        return;
-    }
-    if (journalOwnerAlive(*entry))
-        throw wp::Error(WP_E_CONFLICT, "journal.busy",
-                        "Another update of this instance (run " + entry->runId + ", " + entry->owner +
-                            ") is in progress.",
-                        "Wait for it to finish, then run update again.");
-    if (!journal.resume())
-        return;
-    auto step = progress.step("recover", "Settling an interrupted update (run " + entry->runId + ")");
-    GraphClient undo = adminGraph(session.transport(), session.record().cloud, session.admin(),
-                                  session.runId(), progress, nullptr);
-    undoOrFinishUpdate(undo, journal, context.host, progress, session.now());
-    step.done();
-}
 
 /// The token checks: every resource the instance touches carries the needed roles (and, through
 /// revokedRoles, none of the revoked ones); the graph token is always checked so that a new key is proven
@@ -322,7 +292,7 @@ void runUpdate(const ActionContext& context, const UpdateSettings& settings) {
     Progress progress(host, context.call);
     const auto budget = seconds(settings.target.verifyTimeoutSeconds);
     UpdateSession session(context, settings, progress);
-    settleJournal(context, session, progress, budget + seconds(60));
+    settleEarlierOperation(context, session, progress, budget + seconds(60));
     session.inspect();
     const auto& record = session.record();
     const auto& changes = session.changes();

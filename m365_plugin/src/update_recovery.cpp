@@ -1,9 +1,15 @@
-// Settling an update journal: after a host died mid-way (found by the next update), and as the last step of
-// a successful update (the replaced key and secret go once the instance record names the new ones).
+// Settling journals for update: an earlier operation's (before an update starts its own), an update's left
+// by a host that died mid-way, and as the last step of a successful update (the replaced key and secret go
+// once the instance record names the new ones).
+#include "admin_access.h"
 #include "app_registration.h"
 #include "application_state.h"
 #include "instance_record.h"
+#include "recovery.h"
+#include "rotate.h"
+#include "rotation_support.h"
 #include "update.h"
+#include "update_session.h"
 
 #include <algorithm>
 
@@ -50,6 +56,34 @@ void undoOrFinishUpdate(GraphClient& graph, Journal& journal, const wp::Host& ho
             host.secrets().removeIf(entry.secretKey);
     }
     journal.finish();
+}
+
+void settleEarlierOperation(const ActionContext& context, UpdateSession& session, Progress& progress,
+                            std::chrono::milliseconds budget) {
+    Journal journal(context.host.config());
+    auto entry = journal.peek();
+    if (!entry)
+        return;
+    if (entry->operation == "rotate") {
+        settleRotationJournal(context, progress, budget);
+        return;
+    }
+    if (entry->operation != "update") {
+        recoverInterrupted(session.graph(), session.admin().tenantId, context.host, progress);
+        return;
+    }
+    if (journalOwnerAlive(*entry))
+        throw wp::Error(WP_E_CONFLICT, "journal.busy",
+                        "Another update of this instance (run " + entry->runId + ", " + entry->owner +
+                            ") is in progress.",
+                        "Wait for it to finish, then run update again.");
+    if (!journal.resume())
+        return;
+    auto step = progress.step("recover", "Settling an interrupted update (run " + entry->runId + ")");
+    GraphClient undo = adminGraph(session.transport(), session.record().cloud, session.admin(),
+                                  session.runId(), progress, nullptr);
+    undoOrFinishUpdate(undo, journal, context.host, progress, session.now());
+    step.done();
 }
 
 } // namespace m365

@@ -75,4 +75,10 @@ private:
     UpdateChanges _changes;
 };
 
+/// Settles what an earlier operation left in the journal before an update starts its own: an update whose
+/// owner is gone (undoOrFinishUpdate), a rotation (settleRotationJournal), a setup (recoverInterrupted).
+/// Throws wp::Error(WP_E_CONFLICT, "journal.busy") while another update's owner is alive.
+void settleEarlierOperation(const ActionContext& context, UpdateSession& session, Progress& progress,
+                            std::chrono::milliseconds budget);
+
 } // namespace m365
