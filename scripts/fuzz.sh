@@ -21,7 +21,7 @@ cmake --build --preset fuzz
 
 work="build-fuzz/fuzz-work"
 findings="build-fuzz/fuzz-findings"
-rm -rf "$work"
+rm -rf "$work" "$findings" # the counts below are this run's
 mkdir -p "$work" "$findings"
 
 # One target's run; writes its summary line to ${work}/${target}.summary, exit status 1 on a finding.

@@ -2,6 +2,7 @@
 
 #include "admin_access.h"
 #include "admin_session.h"
+#include "adopt_policy.h"
 #include "app_registration.h"
 #include "json_util.h"
 #include "jwt.h"
@@ -303,6 +304,13 @@ void runUpdate(const ActionContext& context, const UpdateSettings& settings) {
         reportResult(context, session, run, "unchanged");
         return;
     }
+    if (changes.key.replace && !record.allowSelfRotation)
+        throw wp::Error(
+            WP_E_PERMISSION_DENIED, "update.certificate_not_allowed",
+            "The certificate needs replacing (" + changes.key.detail + "), but application " + record.appId +
+                " was adopted and its owners did not allow the plugin to add certificates "
+                "(allow_self_rotation=false); the plugin changed nothing.",
+            "Import the certificate your identity team renewed: " + importRenewedCertificateCommand() + ".");
     if (!changes.none()) {
         auto step = progress.step("check_roles", "Checking the administrator's directory roles");
         session.requireAdminRoles();

@@ -129,6 +129,15 @@ TEST_CASE("rotate of an adopted application is refused unless its owners allowed
     CHECK(fact(validated, "action_needed") == "replace_certificate");
     CHECK(applicationByAppId(emulator, app.appId)["keyCredentials"].size() == 1);
 
+    // update with an admin signed in does not replace the owners' certificate either.
+    auto update = host.setupArgs();
+    update[2] = "update";
+    auto refusedUpdate = host.run(update);
+    CHECK(refusedUpdate.exitCode == WP_E_PERMISSION_DENIED);
+    CHECK(refusedUpdate.errorCode() == "update.certificate_not_allowed");
+    CHECK(applicationByAppId(emulator, app.appId)["keyCredentials"].size() == 1);
+    CHECK(nlohmann::json::parse(*host.configValue("instance")) == before);
+
     // The owners allow it: adopted again with allow_self_rotation=true, rotate works as after a setup.
     REQUIRE(host.run({"configure", "--action", "remove"}).exitCode == 0);
     REQUIRE(host.run(adoptArgs(host, app.appId,
