@@ -119,7 +119,7 @@ TEST_CASE("rotate of an adopted application is refused unless its owners allowed
     CHECK(applicationByAppId(emulator, app.appId)["keyCredentials"].size() == 1); // nothing was added
     CHECK(nlohmann::json::parse(*host.configValue("instance")) == before);
 
-    // 29 days left: the reminder and the automatic rotation (default 30 days) point to the import.
+    // 28-29 days left: the reminder and the automatic rotation (default 30 days) point to the import.
     auto validated = host.run({"validate"});
     CHECK_MESSAGE(validated.exitCode == 0, validated.out << validated.err);
     CHECK(findingMessage(validated, "cert.expires_soon").find("replace_certificate=true") !=

@@ -22,7 +22,9 @@ CliCertificate makeCertificate(const std::string& dir, const std::string& name) 
     CliCertificate c{dir + "/" + name + ".pem", dir + "/" + name + ".key", dir + "/" + name + ".enc.key",
                      dir + "/" + name + ".pfx", dir + "/password.txt",     ""};
     { std::ofstream(c.passwordFile) << kPassword << "\n"; }
-    sh("openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 30 -subj /CN=" + name + " -keyout " + c.key +
+    // 29 days: inside the 30-day reminder and auto-rotation thresholds (with exactly 30, a test finishing
+    // within the certificate's first second sat on the threshold and saw no auto-rotation finding).
+    sh("openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 29 -subj /CN=" + name + " -keyout " + c.key +
        " -out " + c.certificate);
     sh("openssl pkey -in " + c.key + " -aes256 -passout file:" + c.passwordFile + " -out " + c.encryptedKey);
     sh("openssl pkcs12 -export -in " + c.certificate + " -inkey " + c.key +
