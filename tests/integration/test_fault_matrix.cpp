@@ -124,6 +124,15 @@ Cell runAcquireCell(const wptest::EmulatorProcess& emulator, m365it::StubHost& h
     return cell;
 }
 
+/// A truncated answer to the first poll is retried while the sign-in is still pending, but ends the
+/// sign-in when it carried the token (a device code is redeemed once): which one depends on whether the
+/// emulator's auto-approval came first. Nothing is left behind either way.
+constexpr const char* kEitherOutcome = "absorbed or clean failure (timing)";
+bool timingDependent(const Cell& cell) {
+    return steps()[cell.step].name == "poll for the admin token" &&
+           faults()[cell.fault].name == "truncated body";
+}
+
 std::string renderMatrix(const std::vector<Cell>& cells) {
     std::map<std::pair<std::size_t, std::size_t>, const Cell*> byPosition;
     for (const auto& cell : cells)
@@ -158,6 +167,10 @@ std::string renderMatrix(const std::vector<Cell>& cells) {
                 continue;
             }
             const Cell& cell = *found->second;
+            if (timingDependent(cell) && cell.outcome != "LEFT A MESS") {
+                out << " " << kEitherOutcome << " |";
+                continue;
+            }
             out << " " << cell.outcome;
             if (cell.outcome != "absorbed" && !cell.detail.empty())
                 out << " (`" << cell.detail << "`)";
