@@ -94,7 +94,7 @@ void setRandomSerial(X509* certificate) {
 
 SecretBuffer privateKeyPem(EVP_PKEY* key) {
     ossl::Bio bio(BIO_new(BIO_s_secmem()));
-    // PEM_write_bio_PrivateKey writes PKCS#8 ("BEGIN PRIVATE KEY") in OpenSSL 3.
+    // PEM_write_bio_PrivateKey writes unencrypted PKCS#8 PEM in OpenSSL 3.
     if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
         ossl::fail(WP_E_INTERNAL, "cert.generate_failed", "writing the private key");
     return SecretBuffer(ossl::bioContents(bio.get())); // the BIO wipes its own buffer when freed

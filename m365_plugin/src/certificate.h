@@ -32,8 +32,7 @@ struct CertificateInfo {
 /// A freshly generated key and certificate.
 struct GeneratedCredential {
     CertificateInfo certificate;
-    SecretBuffer
-        privateKeyPem; ///< PKCS#8 "-----BEGIN PRIVATE KEY-----", unencrypted: goes only to the secret store
+    SecretBuffer privateKeyPem; ///< unencrypted PKCS#8 PEM: goes only to the secret store
 };
 
 /// Generates an RSA key (2048, 3072 or 4096 bits) and a self-signed certificate: serial = 16 random bytes,
