@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #ifndef WP_HOST_STUB_PATH
 #error "WP_HOST_STUB_PATH must name the host_stub executable"
@@ -166,6 +167,42 @@ wptest::EmulatorProcess::Options emulatorOptions(const std::string& autoApproveU
 
 nlohmann::json createdApplications(const wptest::EmulatorProcess& emulator) {
     return emulator.state().value("applications", nlohmann::json::array());
+}
+
+Background startOwn(const StubHost& host, const std::vector<std::string>& args, const std::string& name) {
+    Background run;
+    run.out = host.directory() + "/" + name + ".out";
+    run.err = host.directory() + "/" + name + ".err";
+    wptest::ChildProcess::Options options;
+    options.argv = host.command(args);
+    options.stdoutFile = run.out;
+    options.stderrFile = run.err;
+    run.process = std::make_unique<wptest::ChildProcess>(options);
+    return run;
+}
+
+HostRun finishOwn(Background& background) {
+    HostRun run;
+    auto status = background.process->wait(std::chrono::seconds(180));
+    run.exitCode = status ? *status : background.process->stop();
+    run.out = readFile(background.out);
+    run.err = readFile(background.err);
+    return run;
+}
+
+long long tokenRequests(const wptest::EmulatorProcess& emulator) {
+    auto stats = emulator.stats();
+    return stats["requests"].value("POST token client_credentials", 0LL);
+}
+
+bool waitForTokenRequests(const wptest::EmulatorProcess& emulator, long long atLeast) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (tokenRequests(emulator) >= atLeast)
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
 }
 
 } // namespace m365it

@@ -89,4 +89,17 @@ nlohmann::json createdApplications(const wptest::EmulatorProcess& emulator);
 
 std::string readFile(const std::string& path);
 
+/// A background stub host run with its own output files (StubHost::start/finish keep only the latest
+/// output, so two runs at once need their own).
+struct Background {
+    std::unique_ptr<wptest::ChildProcess> process;
+    std::string out, err;
+};
+Background startOwn(const StubHost& host, const std::vector<std::string>& args, const std::string& name);
+HostRun finishOwn(Background& background);
+
+/// Client-credentials token requests the emulator has seen, and a bounded wait for more of them.
+long long tokenRequests(const wptest::EmulatorProcess& emulator);
+bool waitForTokenRequests(const wptest::EmulatorProcess& emulator, long long atLeast);
+
 } // namespace m365it

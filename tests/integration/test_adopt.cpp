@@ -14,7 +14,12 @@
 #include <csignal>
 #include <set>
 
+using m365it::Background;
+using m365it::finishOwn;
+using m365it::startOwn;
 using m365it::StubHost;
+using m365it::tokenRequests;
+using m365it::waitForTokenRequests;
 using namespace adoptit;
 
 namespace {

@@ -52,17 +52,4 @@ std::vector<std::string> adoptArgs(const m365it::StubHost& host, const std::stri
 /// The application of the emulator tenant with this appId (null if absent).
 nlohmann::json applicationByAppId(const wptest::EmulatorProcess& emulator, const std::string& appId);
 
-/// A background stub host run with its own output files (StubHost::start/finish keep only the latest).
-struct Background {
-    std::unique_ptr<wptest::ChildProcess> process;
-    std::string out, err;
-};
-Background startOwn(const m365it::StubHost& host, const std::vector<std::string>& args,
-                    const std::string& name);
-m365it::HostRun finishOwn(Background& background);
-
-/// Client-credentials token requests the emulator has seen, and a bounded wait for more of them.
-long long tokenRequests(const wptest::EmulatorProcess& emulator);
-bool waitForTokenRequests(const wptest::EmulatorProcess& emulator, long long atLeast);
-
 } // namespace adoptit

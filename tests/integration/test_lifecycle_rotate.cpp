@@ -12,7 +12,11 @@
 #include <set>
 #include <thread>
 
+using m365it::finishOwn;
+using m365it::startOwn;
 using m365it::StubHost;
+using m365it::tokenRequests;
+using m365it::waitForTokenRequests;
 
 namespace {
 
@@ -65,48 +69,6 @@ std::string rotateOutcome(const m365it::HostRun& run) {
         if (event["data"].value("event", "") == "result")
             return event["data"].value("outcome", "");
     return {};
-}
-
-long long tokenRequests(const wptest::EmulatorProcess& emulator) {
-    auto stats = emulator.stats();
-    return stats["requests"].value("POST token client_credentials", 0LL);
-}
-
-bool waitForTokenRequests(const wptest::EmulatorProcess& emulator, long long atLeast) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (tokenRequests(emulator) >= atLeast)
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-}
-
-/// A background stub host run with its own output files (StubHost::start/finish keep only the latest).
-struct Background {
-    std::unique_ptr<wptest::ChildProcess> process;
-    std::string out, err;
-};
-
-Background startOwn(StubHost& host, const std::vector<std::string>& args, const std::string& name) {
-    Background run;
-    run.out = host.directory() + "/" + name + ".out";
-    run.err = host.directory() + "/" + name + ".err";
-    wptest::ChildProcess::Options options;
-    options.argv = host.command(args);
-    options.stdoutFile = run.out;
-    options.stderrFile = run.err;
-    run.process = std::make_unique<wptest::ChildProcess>(options);
-    return run;
-}
-
-m365it::HostRun finishOwn(Background& background) {
-    m365it::HostRun run;
-    auto status = background.process->wait(std::chrono::seconds(180));
-    run.exitCode = status ? *status : background.process->stop();
-    run.out = m365it::readFile(background.out);
-    run.err = m365it::readFile(background.err);
-    return run;
 }
 
 } // namespace
