@@ -6,8 +6,6 @@
 #include "settings_reader.h"
 #include "verify.h"
 
-#include <cstdlib>
-
 namespace m365 {
 
 namespace {
@@ -80,10 +78,7 @@ RotateSettings parseRotateSettings(std::string_view settingsJson) {
     }
     if (auto timeout = reader.integer("verify_timeout_s", 1, 1800))
         settings.verifyTimeoutSeconds = static_cast<int>(*timeout);
-    if (auto offset = reader.integer("now_offset_s", -100LL * 365 * 86400, 100LL * 365 * 86400))
-        settings.nowOffsetSeconds = *offset;
-    else if (const char* env = std::getenv("M365_PLUGIN_NOW_OFFSET_S"))
-        settings.nowOffsetSeconds = std::strtoll(env, nullptr, 10);
+    settings.nowOffsetSeconds = readNowOffsetSeconds(reader);
     reader.finish();
     return settings;
 }

@@ -209,10 +209,7 @@ ValidateOptions parseValidateOptions(std::string_view optionsJson) {
     options.reminderDays = readReminderDays(reader);
     if (auto days = reader.integer("auto_rotate_days", 0, 3650))
         options.autoRotateDays = static_cast<int>(*days);
-    if (auto offset = reader.integer("now_offset_s", -100LL * 365 * 86400, 100LL * 365 * 86400))
-        options.nowOffsetSeconds = *offset;
-    else if (const char* env = std::getenv("M365_PLUGIN_NOW_OFFSET_S"))
-        options.nowOffsetSeconds = std::strtoll(env, nullptr, 10);
+    options.nowOffsetSeconds = readNowOffsetSeconds(reader);
     reader.finish();
     return options;
 }

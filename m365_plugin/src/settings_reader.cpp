@@ -7,6 +7,8 @@
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
+#include <cstdlib>
+
 namespace m365 {
 
 namespace {
@@ -145,6 +147,14 @@ void SettingsReader::finish() {
         message += (message.empty() ? "" : " ") + problem.second;
     throw wp::Error(WP_E_INVALID_CONFIG, _problems.front().first, message,
                     "Fix the setting(s) named above and run the command again.");
+}
+
+long long readNowOffsetSeconds(SettingsReader& reader) {
+    if (auto offset = reader.integer("now_offset_s", -100LL * 365 * 86400, 100LL * 365 * 86400))
+        return *offset;
+    if (const char* env = std::getenv("M365_PLUGIN_NOW_OFFSET_S"))
+        return std::strtoll(env, nullptr, 10);
+    return 0;
 }
 
 } // namespace m365

@@ -37,4 +37,8 @@ private:
     std::vector<std::pair<std::string, std::string>> _problems;
 };
 
+/// The test clock shift of the expiry checks: setting now_offset_s, else the environment variable
+/// M365_PLUGIN_NOW_OFFSET_S (for hosts that cannot pass settings), else 0.
+long long readNowOffsetSeconds(SettingsReader& reader);
+
 } // namespace m365

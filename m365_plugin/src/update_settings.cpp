@@ -2,8 +2,6 @@
 #include "settings_split.h"
 #include "update.h"
 
-#include <cstdlib>
-
 namespace m365 {
 
 UpdateSettings parseUpdateSettings(std::string_view settingsJson, std::string_view instanceId) {
@@ -14,10 +12,7 @@ UpdateSettings parseUpdateSettings(std::string_view settingsJson, std::string_vi
     SettingsReader reader(split.taken);
     if (auto days = reader.integer("renew_within_days", 0, 3650))
         settings.renewWithinDays = static_cast<int>(*days);
-    if (auto offset = reader.integer("now_offset_s", -100LL * 365 * 86400, 100LL * 365 * 86400))
-        settings.nowOffsetSeconds = *offset;
-    else if (const char* env = std::getenv("M365_PLUGIN_NOW_OFFSET_S"))
-        settings.nowOffsetSeconds = std::strtoll(env, nullptr, 10);
+    settings.nowOffsetSeconds = readNowOffsetSeconds(reader);
     reader.finish();
     return settings;
 }
