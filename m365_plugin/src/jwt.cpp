@@ -10,6 +10,7 @@
 #include <Poco/JSON/Parser.h>
 #include <openssl/rand.h>
 
+#include <cmath>
 #include <cstdio>
 
 namespace m365 {
@@ -220,8 +221,12 @@ std::optional<int64_t> JwtClaims::integer(const std::string& name) const {
         return std::nullopt;
     Poco::Dynamic::Var value = payload->get(name);
     try {
-        if (value.isNumeric())
-            return static_cast<int64_t>(value.convert<double>());
+        if (value.isNumeric()) {
+            // A claim outside int64 (fuzz finding: 1.8e105) or NaN is no usable time: casting it is UB.
+            double number = value.convert<double>();
+            if (std::isfinite(number) && number >= -9.2e18 && number <= 9.2e18)
+                return static_cast<int64_t>(number);
+        }
     } catch (const Poco::Exception&) {
     }
     return std::nullopt;
