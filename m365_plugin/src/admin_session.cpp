@@ -2,9 +2,28 @@
 
 #include <wp/plugin.hpp>
 
+#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
+#include <cstdlib>
+
 namespace m365 {
+
+namespace {
+/// M365_PLUGIN_HTTP_TIMEOUT_S: seconds to wait for an answer (default 60): for slow proxies, and for tests
+/// that make the server answer too late.
+std::chrono::milliseconds readTimeoutFromEnvironment(std::chrono::milliseconds fallback) {
+    const char* text = std::getenv("M365_PLUGIN_HTTP_TIMEOUT_S");
+    if (text == nullptr || *text == '\0')
+        return fallback;
+    int seconds = 0;
+    if (!Poco::NumberParser::tryParse(text, seconds) || seconds < 1 || seconds > 3600)
+        throw wp::Error(WP_E_INVALID_CONFIG, "config.http_timeout_invalid",
+                        "M365_PLUGIN_HTTP_TIMEOUT_S must be a whole number of seconds from 1 to 3600.",
+                        "Fix or unset the environment variable.");
+    return std::chrono::seconds(seconds);
+}
+} // namespace
 
 std::shared_ptr<HttpTransport> makeTransport(const std::string& caFile, const std::string& userAgent,
                                              const ProxyConfig& proxy) {
@@ -12,6 +31,7 @@ std::shared_ptr<HttpTransport> makeTransport(const std::string& caFile, const st
     options.caFile = caFile;
     options.useSystemCAs = true;
     options.userAgent = userAgent;
+    options.readTimeout = readTimeoutFromEnvironment(options.readTimeout);
     applyProxyConfig(proxy, options);
     return std::make_shared<PocoHttpTransport>(options);
 }
