@@ -1,6 +1,7 @@
 #include "instance_record.h"
 
 #include "json_util.h"
+#include "settings.h"
 
 #include <wp/plugin.hpp>
 
@@ -170,15 +171,22 @@ InstanceRecord InstanceRecord::fromJson(std::string_view text) {
         bool adoptedEarlier = !record.audit.empty() && record.audit.front().action == "adopt";
         record.origin = json::optStr(root, "origin", adoptedEarlier ? "adopt" : "setup");
         record.allowSelfRotation = root->optValue("allow_self_rotation", record.origin != "adopt");
+        // The ids go into Graph URLs and OData keys, the host into token audiences: a damaged or forged
+        // record must not smuggle a path or a query into them.
+        bool idsAreGuids = isGuid(record.tenantId) && isGuid(record.applicationObjectId) &&
+                           isGuid(record.appId) &&
+                           (record.servicePrincipalId.empty() || isGuid(record.servicePrincipalId));
+        if (!idsAreGuids || (!record.sharepointHost.empty() && !isDomainName(record.sharepointHost)))
+            throw wp::Error(WP_E_INVALID_CONFIG, "state.instance_corrupt", "bad id");
         return record;
     } catch (const wp::Error&) {
         throw wp::Error(WP_E_INVALID_CONFIG, "state.instance_corrupt",
-                        "The stored configuration is incomplete.",
+                        "The stored configuration is incomplete or damaged.",
                         "Run configure --action remove with local_only=true, then setup again.");
     } catch (const Poco::Exception&) {
         // A mistyped value (e.g. "reminder_days":["x"]) fails in Poco's conversions, not in json::*.
         throw wp::Error(WP_E_INVALID_CONFIG, "state.instance_corrupt",
-                        "The stored configuration is incomplete.",
+                        "The stored configuration is incomplete or damaged.",
                         "Run configure --action remove with local_only=true, then setup again.");
     }
 }

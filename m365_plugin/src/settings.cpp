@@ -24,7 +24,7 @@ void readCaFile(SettingsReader& reader, std::string& caFile) {
         return;
     std::ifstream in(caFile);
     if (!in)
-        reader.fail("config.ca_file_invalid", "The CA file '" + caFile + "' cannot be read.");
+        reader.fail("config.ca_file_invalid", "The CA file " + quoteForMessage(caFile) + " cannot be read.");
 }
 
 std::string readClientId(SettingsReader& reader) {
@@ -94,7 +94,7 @@ std::vector<std::string> readWorkloads(SettingsReader& reader) {
             for (const auto& w : all)
                 known += (known.empty() ? "" : ", ") + w;
             reader.fail("config.workloads_invalid",
-                        "Unknown workload '" + name + "'; choose from " + known + ".");
+                        "Unknown workload " + quoteForMessage(name) + "; choose from " + known + ".");
             return all;
         }
         if (std::find(workloads.begin(), workloads.end(), name) == workloads.end())
@@ -112,10 +112,10 @@ std::vector<std::string> readWorkloads(SettingsReader& reader) {
 
 std::string readAppName(SettingsReader& reader, std::string_view instanceId) {
     auto name = reader.text("app_name", "Workload Backup (" + std::string(instanceId) + ")");
-    bool printable = std::all_of(name.begin(), name.end(),
-                                 [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
-    if (name.size() > 120 || !printable)
-        reader.fail("config.app_name_invalid", "'app_name' must be 1 to 120 printable characters.");
+    std::size_t characters = 0;
+    if (!printableUtf8(name, &characters) || characters == 0 || characters > 120)
+        reader.fail("config.app_name_invalid",
+                    "'app_name' must be 1 to 120 printable characters (UTF-8, no control characters).");
     return name;
 }
 

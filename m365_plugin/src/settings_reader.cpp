@@ -7,6 +7,7 @@
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace m365 {
@@ -59,8 +60,8 @@ std::optional<long long> SettingsReader::integer(const std::string& key, long lo
     Poco::Int64 number = 0;
     if (!Poco::NumberParser::tryParse64(*raw, number) || number < min || number > max) {
         fail("config." + key + "_invalid", "'" + key + "' must be a whole number from " +
-                                               std::to_string(min) + " to " + std::to_string(max) +
-                                               " (got '" + *raw + "').");
+                                               std::to_string(min) + " to " + std::to_string(max) + " (got " +
+                                               quoteForMessage(*raw) + ").");
         return std::nullopt;
     }
     return number;
@@ -75,7 +76,8 @@ bool SettingsReader::boolean(const std::string& key, bool fallback) {
         return true;
     if (lower == "false" || lower == "0" || lower == "no")
         return false;
-    fail("config." + key + "_invalid", "'" + key + "' must be true or false (got '" + *raw + "').");
+    fail("config." + key + "_invalid",
+         "'" + key + "' must be true or false (got " + quoteForMessage(*raw) + ").");
     return fallback;
 }
 
@@ -138,7 +140,7 @@ void SettingsReader::finish() {
     _object->getNames(names);
     for (const auto& name : names) {
         if (!_read.count(name))
-            fail("config.setting_unknown", "Unknown setting '" + name + "'.");
+            fail("config.setting_unknown", "Unknown setting " + quoteForMessage(name) + ".");
     }
     if (_problems.empty())
         return;
@@ -147,6 +149,57 @@ void SettingsReader::finish() {
         message += (message.empty() ? "" : " ") + problem.second;
     throw wp::Error(WP_E_INVALID_CONFIG, _problems.front().first, message,
                     "Fix the setting(s) named above and run the command again.");
+}
+
+std::string quoteForMessage(std::string_view raw) {
+    constexpr std::size_t kShown = 60;
+    std::string quoted = "'";
+    std::size_t end = std::min(raw.size(), kShown);
+    while (end < raw.size() && end > 0 && (static_cast<unsigned char>(raw[end]) & 0xC0) == 0x80)
+        --end; // do not cut a UTF-8 sequence
+    static const char* hex = "0123456789ABCDEF";
+    for (std::size_t i = 0; i < end; ++i) {
+        auto c = static_cast<unsigned char>(raw[i]);
+        if (c < 0x20 || c == 0x7f || c == '\\' || c == '\'') {
+            quoted += "\\x";
+            quoted += hex[c >> 4];
+            quoted += hex[c & 0xF];
+        } else {
+            quoted += static_cast<char>(c);
+        }
+    }
+    quoted += end < raw.size() ? "'... (" + std::to_string(raw.size()) + " bytes)" : "'";
+    return quoted;
+}
+
+bool printableUtf8(std::string_view text, std::size_t* characters) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < text.size(); ++count) {
+        auto lead = static_cast<unsigned char>(text[i]);
+        std::size_t length = lead < 0x80           ? 1
+                             : (lead >> 5) == 0x6  ? 2
+                             : (lead >> 4) == 0xE  ? 3
+                             : (lead >> 3) == 0x1E ? 4
+                                                   : 0;
+        if (length == 0 || i + length > text.size())
+            return false;
+        char32_t code = length == 1 ? lead : lead & (0x7F >> length);
+        for (std::size_t k = 1; k < length; ++k) {
+            auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80)
+                return false;
+            code = (code << 6) | (next & 0x3F);
+        }
+        static const char32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (code < smallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            return false; // overlong, beyond Unicode, or a surrogate
+        if (code < 0x20 || (code >= 0x7F && code <= 0x9F))
+            return false; // C0, DEL, C1 control characters
+        i += length;
+    }
+    if (characters != nullptr)
+        *characters = count;
+    return true;
 }
 
 long long readNowOffsetSeconds(SettingsReader& reader) {

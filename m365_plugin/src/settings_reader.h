@@ -37,6 +37,14 @@ private:
     std::vector<std::pair<std::string, std::string>> _problems;
 };
 
+/// raw as it may appear in an error message: in quotes, control characters as \xNN, cut after 60 bytes
+/// (at a character boundary, marked "..."), so a hostile or huge value cannot flood or forge the output.
+std::string quoteForMessage(std::string_view raw);
+
+/// Whether text is valid UTF-8 (no overlong forms, no surrogates) without control characters (C0, DEL,
+/// C1); sets *characters to the number of code points.
+bool printableUtf8(std::string_view text, std::size_t* characters = nullptr);
+
 /// The test clock shift of the expiry checks: setting now_offset_s, else the environment variable
 /// M365_PLUGIN_NOW_OFFSET_S (for hosts that cannot pass settings), else 0.
 long long readNowOffsetSeconds(SettingsReader& reader);

@@ -16,9 +16,9 @@ TEST_SUITE("instance record") {
         record.initialDomain = "contoso.onmicrosoft.com";
         record.sharepointHost = "contoso.sharepoint.com";
         record.cloud = cloudEndpoints("global");
-        record.appId = "app";
-        record.applicationObjectId = "obj";
-        record.servicePrincipalId = "sp";
+        record.appId = "aaaaaaaa-0000-4000-8000-000000000001";
+        record.applicationObjectId = "bbbbbbbb-0000-4000-8000-000000000002";
+        record.servicePrincipalId = "cccccccc-0000-4000-8000-000000000003";
         record.workloads = {"exchange"};
         record.permissions = {{"graph", "Mail.Read", "810c84a8-4a9e-49e6-bf7d-12d183f40d01", "assignment"}};
         record.certificate = {"credential.abc", "ABC",         "DEF",         "key-id",
@@ -32,7 +32,7 @@ TEST_SUITE("instance record") {
         auto copy = InstanceRecord::fromJson(record.toJson());
         CHECK(copy.tenantId == record.tenantId);
         CHECK(copy.cloud.graphHost == "https://graph.microsoft.com");
-        CHECK(copy.appId == "app");
+        CHECK(copy.appId == record.appId);
         CHECK(copy.certificate.thumbprintSha256 == "DEF");
         CHECK(copy.certificate.notAfter == 1'800'000'000);
         CHECK(copy.permissions.at(0).appRoleId == "810c84a8-4a9e-49e6-bf7d-12d183f40d01");
@@ -51,6 +51,47 @@ TEST_SUITE("instance record") {
         } catch (const wp::Error& e) {
             CHECK(e.code() == "state.schema_unsupported");
         }
+    }
+
+    TEST_CASE("a record whose ids or SharePoint host would smuggle a path or query is refused as corrupt") {
+        InstanceRecord record;
+        record.tenantId = "11111111-2222-3333-4444-555555555555";
+        record.sharepointHost = "contoso.sharepoint.com";
+        record.cloud = cloudEndpoints("global");
+        record.appId = "aaaaaaaa-0000-4000-8000-000000000001";
+        record.applicationObjectId = "bbbbbbbb-0000-4000-8000-000000000002";
+        record.certificate = {"credential.abc", "ABC",         "DEF",         "key-id",
+                              "CN=x",           1'700'000'000, 1'800'000'000, 2048};
+        CHECK_NOTHROW(InstanceRecord::fromJson(record.toJson()));
+        auto refused = [](const InstanceRecord& damaged) {
+            try {
+                InstanceRecord::fromJson(damaged.toJson());
+            } catch (const wp::Error& e) {
+                return e.code() == "state.instance_corrupt" && e.status() == WP_E_INVALID_CONFIG;
+            }
+            return false;
+        };
+        for (const char* bad : {"aaaaaaaa-0000-4000-8000-000000000001')/owners?$filter=x", "../../me", "",
+                                "aaaaaaaa-0000-4000-8000-00000000000%2F"}) {
+            CAPTURE(bad);
+            auto damaged = record;
+            damaged.appId = bad;
+            CHECK(refused(damaged));
+            damaged = record;
+            damaged.applicationObjectId = bad;
+            CHECK(refused(damaged));
+            damaged = record;
+            damaged.tenantId = bad;
+            CHECK(refused(damaged));
+            if (*bad != '\0') {
+                damaged = record;
+                damaged.servicePrincipalId = bad;
+                CHECK(refused(damaged));
+            }
+        }
+        auto damaged = record;
+        damaged.sharepointHost = "evil.example/x#";
+        CHECK(refused(damaged));
     }
 
     TEST_CASE("ISO-8601 UTC times round trip") {

@@ -5,7 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 using namespace m365;
 
@@ -60,6 +63,98 @@ TEST_SUITE("settings") {
               "config.ca_file_invalid");
         CHECK(codeOf(R"({"tenant":"contoso.onmicrosoft.com","tenat":"typo"})") == "config.setting_unknown");
         CHECK(codeOf("[1,2]") == "config.settings_malformed");
+    }
+
+    TEST_CASE("hostile values are refused with the setting's own code and never echoed raw") {
+        const std::string tenant = R"("tenant":"contoso.onmicrosoft.com")";
+        auto quote = [](const std::string& value) {
+            std::string json = "\"";
+            for (char c : value) {
+                if (c == '"' || c == '\\')
+                    json += '\\';
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    char escaped[8];
+                    std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+                    json += escaped;
+                } else {
+                    json += c;
+                }
+            }
+            return json + "\"";
+        };
+        const std::string huge(100'000, 'a');
+        struct Case {
+            std::string key, value, code;
+        };
+        const std::vector<Case> cases{
+            {"tenant", "contoso.onmicrosoft.com/../../common", "config.tenant_invalid"},
+            {"tenant", "contoso' or '1' eq '1", "config.tenant_invalid"},
+            {"tenant", "contoso%2F..%2Fcommon.onmicrosoft.com", "config.tenant_invalid"},
+            {"tenant", "contoso.onmicrosoft.com?$filter=startswith(id,'')", "config.tenant_invalid"},
+            {"tenant", "\xef\xbd\x83ontoso.onmicrosoft.com", "config.tenant_invalid"}, // fullwidth c
+            {"tenant", "contoso .onmicrosoft.com", "config.tenant_invalid"},
+            {"tenant", huge + ".com", "config.tenant_invalid"},
+            {"app_name", "Backup\u001b[31m", "config.app_name_invalid"},
+            {"app_name", "Backup\x1b[2J", "config.app_name_invalid"},
+            // Invalid UTF-8 does not get past the JSON parser.
+            {"app_name", "\xc0\xaf overlong slash", "config.settings_malformed"},
+            {"app_name", "\xed\xa0\x80 surrogate", "config.settings_malformed"},
+            {"app_name", "\xc2\x85 C1 next line", "config.app_name_invalid"},
+            {"app_name", std::string(121, 'x'), "config.app_name_invalid"},
+            {"app_name", huge, "config.app_name_invalid"},
+            {"sharepoint_host", "contoso.sharepoint.com/../evil", "config.sharepoint_host_invalid"},
+            {"client_id", "14d82eec-204b-4c2f-b7e8-296a70dab67e' or 1 eq 1", "config.client_id_invalid"},
+            {"workloads", "exchange,../../etc", "config.workloads_invalid"},
+            {"key_bits", "2048; rm -rf /\x1b[2J", "config.key_bits_invalid"},
+            {"include_restore", huge, "config.include_restore_invalid"},
+            {"ca_file", "/nonexistent/\x1b]0;owned\x07.pem", "config.ca_file_invalid"},
+        };
+        for (const auto& test : cases) {
+            CAPTURE(test.key);
+            CAPTURE(test.value.substr(0, 40));
+            std::string json = test.key == "tenant"
+                                   ? "{\"tenant\":" + quote(test.value) + "}"
+                                   : "{" + tenant + ",\"" + test.key + "\":" + quote(test.value) + "}";
+            try {
+                parseSetupSettings(json, "contoso");
+                FAIL("accepted: " << test.key);
+            } catch (const wp::Error& e) {
+                CHECK(e.status() == WP_E_INVALID_CONFIG);
+                CHECK(e.code() == test.code);
+                std::string message = e.what();
+                CHECK(message.size() < 600);
+                CHECK(message.find('\x1b') == std::string::npos);
+                CHECK(message.find(huge.substr(0, 100)) == std::string::npos);
+            }
+        }
+        // An unknown setting's name is quoted the same way.
+        try {
+            parseSetupSettings("{" + tenant + "," + quote("\x1b[2J" + huge) + ":1}", "contoso");
+            FAIL("accepted an unknown setting");
+        } catch (const wp::Error& e) {
+            CHECK(e.code() == "config.setting_unknown");
+            CHECK(std::string(e.what()).find('\x1b') == std::string::npos);
+            CHECK(std::string(e.what()).size() < 600);
+        }
+    }
+
+    TEST_CASE(
+        "application names in any script, with quotes and OData or path fragments, are accepted as given") {
+        std::string accented120;
+        for (int i = 0; i < 120; ++i)
+            accented120 += "\xc3\xa9"; // 120 characters, 240 bytes
+        const std::vector<std::string> names{
+            "Sauvegarde d'\xc3\xa9t\xc3\xa9 \"Contoso\"",
+            "\xe3\x83\x90\xe3\x83\x83\xe3\x82\xaf\xe3\x82\xa2\xe3\x83\x83\xe3\x83\x97 \xf0\x9f\x92\xbe",
+            "O'Brien ../%2F $filter=displayName eq 'x'", std::string(120, 'x'), accented120};
+        for (const auto& name : names) {
+            CAPTURE(name);
+            std::string json = R"({"tenant":"contoso.onmicrosoft.com","app_name":")";
+            for (char c : name)
+                json += c == '"' ? std::string("\\\"") : std::string(1, c);
+            json += "\"}";
+            CHECK(parseSetupSettings(json, "contoso").appName == name);
+        }
     }
 
     TEST_CASE("all problems are listed in one message the first one's code wins") {
