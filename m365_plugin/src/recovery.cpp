@@ -2,6 +2,7 @@
 
 #include "app_registration.h"
 #include "instance_record.h"
+#include "json_util.h"
 
 #include <Poco/String.h>
 
@@ -20,6 +21,33 @@ bool usedByInstance(const wp::Host& host, const std::string& secretKey) {
     }
 }
 
+/// Whether the journal is of a setup that committed its instance record (the host died before it could
+/// clear the journal): the record names the journal's application.
+bool committedSetup(const wp::Host& host, const JournalEntry& entry) {
+    if (entry.operation != "setup" || entry.applicationObjectId.empty())
+        return false;
+    auto stored = host.config().get(keys::instance);
+    if (!stored)
+        return false;
+    try {
+        return InstanceRecord::fromJson(stored->value).applicationObjectId == entry.applicationObjectId;
+    } catch (const wp::Error&) {
+        return true; // unreadable record: never delete what it may describe
+    }
+}
+
+/// The service principal a create may have made although its id was not recorded (the answer was lost or
+/// the host died before recording it), or "".
+std::string unrecordedServicePrincipal(GraphClient& graph, const JournalEntry& entry) {
+    if (!entry.servicePrincipalId.empty() || entry.appId.empty() ||
+        entry.pendingStep != "create_service_principal")
+        return {};
+    auto found = graph.get(withQuery(
+        "/servicePrincipals", {{"$filter", "appId eq " + odataQuote(entry.appId)}, {"$select", "id,appId"}}));
+    auto value = json::optArray(found.body, "value");
+    return value && value->size() > 0 ? json::optStr(value->getObject(0), "id") : std::string();
+}
+
 /// Deletes the journal's application (found by its marker tag when the create's answer was lost) and its
 /// service principal (with the service principal go its app role assignments). Missing objects are fine.
 void deleteJournaledObjects(GraphClient& graph, const JournalEntry& entry, Progress& progress) {
@@ -28,9 +56,11 @@ void deleteJournaledObjects(GraphClient& graph, const JournalEntry& entry, Progr
         applications.push_back(entry.applicationObjectId);
     else if (entry.pendingStep == "create_application")
         applications = findApplicationsByMarker(graph, entry.displayName, entry.marker());
+    auto servicePrincipalId = entry.servicePrincipalId.empty() ? unrecordedServicePrincipal(graph, entry)
+                                                               : entry.servicePrincipalId;
     for (const auto& objectId : applications) {
         bool ours = objectId == entry.applicationObjectId;
-        deleteApplication(graph, objectId, ours ? entry.servicePrincipalId : std::string());
+        deleteApplication(graph, objectId, ours ? servicePrincipalId : std::string());
         progress.info("deleted application " + objectId +
                       (entry.appId.empty() || !ours ? "" : " (appId " + entry.appId + ")"));
     }
@@ -46,8 +76,21 @@ void forgetJournaled(Journal& journal, const wp::Host& host) {
 } // namespace
 
 void undoJournaled(GraphClient& graph, Journal& journal, const wp::Host& host, Progress& progress) {
+    if (committedSetup(host, journal.entry())) {
+        progress.info("the interrupted setup had committed its configuration; keeping its application");
+        journal.finish();
+        return;
+    }
     deleteJournaledObjects(graph, journal.entry(), progress);
     forgetJournaled(journal, host);
+}
+
+bool settleCommittedSetup(const wp::Host& host) {
+    Journal journal(host.config());
+    if (!journal.resume() || !committedSetup(host, journal.entry()))
+        return false;
+    journal.finish();
+    return true;
 }
 
 void rollBackSetup(GraphClient& graph, Journal& journal, const wp::Host& host, Progress& progress) {

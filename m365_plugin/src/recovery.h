@@ -12,10 +12,17 @@
 namespace m365 {
 
 /// Deletes the journal's application (found by its marker tag when the create's answer was lost), its
-/// service principal, and the run's secret unless the committed instance record uses it; then finishes
-/// the journal. Throws (leaving the journal in place for a later attempt) if the tenant cannot be cleaned.
-/// `graph` should not be cancellable: an undo that stops half-way helps nobody.
+/// service principal (looked up by appId when its create's answer was lost), and the run's secret unless
+/// the committed instance record uses it; then finishes the journal. A setup that committed (the record
+/// names its application) is left alone: only its journal goes. Throws (leaving the journal in place for a
+/// later attempt) if the tenant cannot be cleaned. `graph` should not be cancellable: an undo that stops
+/// half-way helps nobody.
 void undoJournaled(GraphClient& graph, Journal& journal, const wp::Host& host, Progress& progress);
+
+/// A setup journal whose application the committed instance record names is of a setup that completed
+/// but died before clearing its journal: removes that journal (store only, nothing in the tenant changes)
+/// and returns true; false for any other journal or none. undoJournaled applies the same rule.
+bool settleCommittedSetup(const wp::Host& host);
 
 /// Rolls back a setup that failed in this process: first deletes what the journal entry (as this process
 /// knows it, also when the store could not record the last id) created in the tenant, which needs nothing

@@ -2,6 +2,7 @@
 
 #include "adopt_policy.h"
 #include "key_rollover.h"
+#include "kill_point.h"
 #include "rotation_support.h"
 #include "settings_reader.h"
 #include "verify.h"
@@ -142,7 +143,7 @@ RotationResult rotateCertificate(const ActionContext& context, const RotateSetti
         journal.finish();
         return resultOf(host, "adopted", {});
     }
-    rotationKillPoint("journaled");
+    testKillPoint("journaled");
 
     const auto& old = *current.credential;
     bool switched = false;
@@ -151,7 +152,7 @@ RotationResult rotateCertificate(const ActionContext& context, const RotateSetti
         if (!host.secrets().putIf(entry.secretKey, WP_REVISION_ABSENT, secret.view()))
             throw wp::Error(WP_E_CONFLICT, "store.secret_exists",
                             "A credential with this thumbprint is already stored; refusing to overwrite it.");
-        rotationKillPoint("secret_stored");
+        testKillPoint("secret_stored");
         {
             auto step = progress.step("add_key", "Adding the new certificate to the application (addKey)");
             journal.intend("add_key");
@@ -161,7 +162,7 @@ RotationResult rotateCertificate(const ActionContext& context, const RotateSetti
             journal.record([](JournalEntry&) {});
             step.done("keyId " + entry.addedKeyId);
         }
-        rotationKillPoint("key_added");
+        testKillPoint("key_added");
         auto newKey = SigningKey::fromPem(fresh.privateKeyPem.view());
         ConfidentialClient newClient(old.transport(), old.client().settings(), newKey, fresh.certificate);
         {
@@ -169,7 +170,7 @@ RotationResult rotateCertificate(const ActionContext& context, const RotateSetti
             verifyCredential(newClient, verifyTargets(record), budget, progress);
             step.done();
         }
-        rotationKillPoint("verified");
+        testKillPoint("verified");
         {
             auto step = progress.step("switch", "Switching the instance to the new certificate");
             context.call.throwIfCancelled();
@@ -183,7 +184,7 @@ RotationResult rotateCertificate(const ActionContext& context, const RotateSetti
             journal.record([](JournalEntry&) {});
             step.done();
         }
-        rotationKillPoint("switched");
+        testKillPoint("switched");
         if (settings.overlapSeconds > 0) {
             progress.info("keeping the old certificate for " + std::to_string(settings.overlapSeconds) +
                           " s (overlap)");
@@ -198,7 +199,7 @@ RotationResult rotateCertificate(const ActionContext& context, const RotateSetti
             journal.record([](JournalEntry&) {});
             step.done("keyId " + entry.replacedKeyId);
         }
-        rotationKillPoint("key_removed");
+        testKillPoint("key_removed");
         host.secrets().removeIf(entry.replacedSecret);
         journal.finish();
     } catch (...) {

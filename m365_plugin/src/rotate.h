@@ -14,8 +14,8 @@
 // outcome "adopted" (event {"event":"result","action":"rotate","outcome":"adopted",...}). A journal whose
 // owner process is gone is taken over and finished/undone ("recovered").
 //
-// Test hook: the environment variable M365_PLUGIN_TEST_KILL_AT=<point> makes the process SIGKILL itself at
-// that point (journaled, secret_stored, key_added, verified, switched, key_removed); nothing else reads it.
+// Test hook: M365_PLUGIN_TEST_KILL_AT=<point> (kill_point.h) makes the process SIGKILL itself at journaled,
+// secret_stored, key_added, verified, switched or key_removed.
 #pragma once
 
 #include "progress.h"
@@ -59,8 +59,5 @@ void runRotate(const ActionContext& context, const RotateSettings& settings);
 /// "journal.busy") for a journal of another operation.
 bool settleRotationJournal(const ActionContext& context, Progress& progress,
                            std::chrono::milliseconds budget);
-
-/// Process-level test hook (see above).
-void rotationKillPoint(const char* point);
 
 } // namespace m365

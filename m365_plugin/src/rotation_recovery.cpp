@@ -2,13 +2,10 @@
 // mid-way (found by the next rotate or validate of the instance).
 #include "key_rollover.h"
 #include "progress.h"
+#include "recovery.h"
 #include "retry_budget.h"
 #include "rotate.h"
 #include "rotation_support.h"
-
-#include <csignal>
-#include <cstdlib>
-#include <cstring>
 
 namespace m365 {
 
@@ -48,6 +45,8 @@ bool settleRotationJournal(const ActionContext& context, Progress& progress,
         auto entry = journal.peek();
         if (!entry)
             return attempt > 0;
+        if (entry->operation == "setup" && settleCommittedSetup(host))
+            continue;
         if (entry->operation != "rotate")
             throw wp::Error(WP_E_CONFLICT, "journal.busy",
                             "An interrupted or running " + entry->operation +
@@ -84,12 +83,6 @@ bool settleRotationJournal(const ActionContext& context, Progress& progress,
         if (!context.call.waitFor(wait))
             context.call.throwIfCancelled();
     }
-}
-
-void rotationKillPoint(const char* point) {
-    const char* wanted = std::getenv("M365_PLUGIN_TEST_KILL_AT");
-    if (wanted != nullptr && std::strcmp(wanted, point) == 0)
-        std::raise(SIGKILL);
 }
 
 } // namespace m365

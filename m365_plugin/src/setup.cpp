@@ -7,6 +7,7 @@
 #include "graph_client.h"
 #include "instance_record.h"
 #include "journal.h"
+#include "kill_point.h"
 #include "permission_manifest.h"
 #include "progress.h"
 #include "recovery.h"
@@ -37,6 +38,9 @@ struct SetupRun {
 };
 
 void checkNotConfigured(const wp::Host& host) {
+    // A setup that committed but died before clearing its journal is complete: clear the journal so that
+    // no later action mistakes its application for leftovers.
+    settleCommittedSetup(host);
     if (host.config().get(keys::instance))
         throw wp::Error(WP_E_CONFLICT, "config.already_configured", "This instance is already configured.",
                         "Use configure --action remove first, or pick another instance name.");
@@ -106,10 +110,12 @@ void commit(const wp::Host& host, const InstanceRecord& record, const GeneratedC
     if (!host.secrets().putIf(record.certificate.secretKey, WP_REVISION_ABSENT, secret.view()))
         throw wp::Error(WP_E_CONFLICT, "store.secret_exists",
                         "A credential with this thumbprint is already stored; refusing to overwrite it.");
+    testKillPoint("setup_secret_stored");
     if (!host.config().putIf(keys::instance, WP_REVISION_ABSENT, record.toJson()))
         throw wp::Error(WP_E_CONFLICT, "config.already_configured",
                         "Another process configured this instance meanwhile.",
                         "Use configure --action remove first, or pick another instance name.");
+    testKillPoint("setup_committed");
 }
 
 void createAndVerify(const ActionContext& context, const SetupSettings& settings, SetupRun& run,
@@ -123,10 +129,12 @@ void createAndVerify(const ActionContext& context, const SetupSettings& settings
                                  "). Holds only the permissions its workloads need.",
                              &run.permissions, &run.credential.certificate};
         run.application = createApplication(graph, spec);
+        testKillPoint("setup_application_created");
         journal.record([&](JournalEntry& e) {
             e.applicationObjectId = run.application.objectId;
             e.appId = run.application.appId;
         });
+        testKillPoint("setup_application_recorded");
         step.done("appId " + run.application.appId);
     }
     {
@@ -134,7 +142,9 @@ void createAndVerify(const ActionContext& context, const SetupSettings& settings
         journal.intend("create_service_principal");
         run.servicePrincipalId =
             createServicePrincipal(graph, run.application.appId, seconds(settings.verifyTimeoutSeconds));
+        testKillPoint("setup_service_principal_created");
         journal.record([&](JournalEntry& e) { e.servicePrincipalId = run.servicePrincipalId; });
+        testKillPoint("setup_service_principal_recorded");
         step.done("id " + run.servicePrincipalId);
     }
     {
@@ -143,6 +153,7 @@ void createAndVerify(const ActionContext& context, const SetupSettings& settings
         journal.intend("grant_permissions");
         run.grants = grantPermissions(graph, run.servicePrincipalId, run.permissions,
                                       seconds(settings.verifyTimeoutSeconds), progress);
+        testKillPoint("setup_granted");
         journal.record([&](JournalEntry& e) {
             for (const auto& grant : run.grants)
                 e.assignmentIds.push_back(grant.permission->resourceSpId + "/" + grant.assignmentId);
@@ -225,6 +236,7 @@ void runSetup(const ActionContext& context, const SetupSettings& settings) {
     entry.secretKey = keys::credential(run.credential.certificate.thumbprintSha1);
     entry.displayName = settings.appName;
     journal.begin(entry);
+    testKillPoint("setup_journaled");
     try {
         createAndVerify(context, settings, run, graph, journal, progress);
         InstanceRecord record = buildRecord(context, settings, run, journal.entry(), graph.writeRequestIds());
@@ -240,6 +252,7 @@ void runSetup(const ActionContext& context, const SetupSettings& settings) {
                              progress);
             step.done();
         }
+        testKillPoint("setup_verified");
         {
             auto step = progress.step("persist", "Saving the configuration");
             context.call.throwIfCancelled();

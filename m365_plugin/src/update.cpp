@@ -6,6 +6,7 @@
 #include "app_registration.h"
 #include "json_util.h"
 #include "jwt.h"
+#include "kill_point.h"
 #include "rotate.h"
 #include "rotation_support.h"
 #include "update_session.h"
@@ -113,7 +114,7 @@ void applyChanges(UpdateSession& session, const UpdateSettings& settings, Update
         replaceKeyCredentials(graph, record.applicationObjectId, keys);
         journal.record([](JournalEntry&) {});
         step.done("keyId " + entry.addedKeyId);
-        rotationKillPoint("update_key_added");
+        testKillPoint("update_key_added");
     }
     if (!changes.grants.empty()) {
         auto step = progress.step("grant_permissions", "Granting " + std::to_string(changes.grants.size()) +
@@ -127,7 +128,7 @@ void applyChanges(UpdateSession& session, const UpdateSettings& settings, Update
                     e.assignmentIds.push_back(grant.permission->resourceSpId + "/" + grant.assignmentId);
         });
         step.done();
-        rotationKillPoint("update_granted");
+        testKillPoint("update_granted");
     }
     if (!changes.revokes.empty()) {
         auto step = progress.step("revoke_permissions", "Revoking " + std::to_string(changes.revokes.size()) +
@@ -360,7 +361,7 @@ void runUpdate(const ActionContext& context, const UpdateSettings& settings) {
             run.switched = true;
             journal.record([](JournalEntry&) {});
             step.done();
-            rotationKillPoint("update_switched");
+            testKillPoint("update_switched");
         }
     } catch (...) {
         if (run.switched)
