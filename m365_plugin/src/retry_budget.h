@@ -1,6 +1,6 @@
 // A bounded retry budget: how long an operation may keep waiting for replication or throttling. Counts
 // both the real time spent and the time it asked to wait (a test's fake clock makes waits instant, and
-// the budget must still run out).
+// the budget must still run out). The waits themselves are paced by Retrier (retry_policy.h).
 #pragma once
 
 #include <algorithm>
@@ -28,12 +28,5 @@ private:
     std::chrono::steady_clock::time_point _started;
     std::chrono::milliseconds _waited{0};
 };
-
-/// Exponential backoff: first, 2*first, ... capped at cap.
-inline std::chrono::milliseconds exponentialBackoff(int attempt, std::chrono::milliseconds first,
-                                                    std::chrono::milliseconds cap) {
-    auto value = first.count() << std::min(attempt, 10);
-    return std::chrono::milliseconds(std::min<long long>(value, cap.count()));
-}
 
 } // namespace m365

@@ -3,7 +3,7 @@
 #include "key_rollover.h"
 #include "progress.h"
 #include "recovery.h"
-#include "retry_budget.h"
+#include "retry_policy.h"
 #include "rotate.h"
 #include "rotation_support.h"
 
@@ -39,14 +39,22 @@ std::string resolveRotation(const wp::Host& host, Journal& journal, Progress& pr
 bool settleRotationJournal(const ActionContext& context, Progress& progress,
                            std::chrono::milliseconds budget) {
     const auto& host = context.host;
-    RetryBudget retryBudget(budget);
-    for (int attempt = 0;; ++attempt) {
+    // Polling a live owner is a wait like any other: the one retry policy paces it (backoff with jitter,
+    // bounded by the budget, cancellable).
+    BackoffSettings pace;
+    pace.first = std::chrono::milliseconds(100);
+    pace.cap = std::chrono::milliseconds(2'000);
+    pace.floor = std::chrono::milliseconds(50);
+    Retrier retrier(&context.call, budget, pace);
+    for (bool settled = false;;) {
         Journal journal(host.config());
         auto entry = journal.peek();
         if (!entry)
-            return attempt > 0;
-        if (entry->operation == "setup" && settleCommittedSetup(host))
+            return settled;
+        if (entry->operation == "setup" && settleCommittedSetup(host)) {
+            settled = true;
             continue;
+        }
         if (entry->operation != "rotate")
             throw wp::Error(WP_E_CONFLICT, "journal.busy",
                             "An interrupted or running " + entry->operation +
@@ -55,6 +63,7 @@ bool settleRotationJournal(const ActionContext& context, Progress& progress,
                                 " (or remove) again to clean it up, then rotate.");
         if (!journalOwnerAlive(*entry)) {
             // Take the journal over with compare-and-swap: of several processes finding it, one proceeds.
+            settled = true;
             if (!journal.resume() || journal.entry().runId != entry->runId)
                 continue;
             try {
@@ -71,17 +80,15 @@ bool settleRotationJournal(const ActionContext& context, Progress& progress,
             step.done(resolveRotation(host, journal, progress));
             return true;
         }
-        auto wait =
-            exponentialBackoff(attempt, std::chrono::milliseconds(100), std::chrono::milliseconds(2'000));
-        if (!retryBudget.allows(wait))
+        settled = true;
+        if (!retrier.pause(std::nullopt, [&](std::chrono::milliseconds wait) {
+                progress.waiting("another rotation of this instance (run " + entry->runId + ") to finish",
+                                 wait);
+            }))
             throw wp::Error(WP_E_CONFLICT, "rotate.busy",
                             "Another rotation of this instance (run " + entry->runId + ", " + entry->owner +
                                 ") is still running.",
                             "Wait for it to finish, then check with validate.");
-        retryBudget.waited(wait);
-        progress.waiting("another rotation of this instance (run " + entry->runId + ") to finish", wait);
-        if (!context.call.waitFor(wait))
-            context.call.throwIfCancelled();
     }
 }
 

@@ -2,7 +2,7 @@
 
 #include "entra_error.h"
 #include "jwt.h"
-#include "retry_budget.h"
+#include "retry_policy.h"
 
 #include <wp/plugin.hpp>
 
@@ -41,14 +41,19 @@ std::vector<std::string> missingRoles(const std::set<std::string>& expected,
 void verifyCredential(const ConfidentialClient& client, const std::vector<VerifyTarget>& targets,
                       std::chrono::milliseconds budget, Progress& progress, const RevokedRoles& revoked) {
     const auto& call = progress.call();
-    RetryBudget retryBudget(budget);
+    // Replication is waited out like throttling: the one retry policy paces the polls (backoff with
+    // jitter from 250 ms up to 8 s, bounded by the budget, cancellable).
+    BackoffSettings pace;
+    pace.first = std::chrono::milliseconds(250);
+    pace.cap = std::chrono::milliseconds(8'000);
+    Retrier retrier(&call, budget, pace);
     std::map<std::string, std::vector<std::string>> missing; // resource -> permissions not yet in the token
     std::optional<wp::Error> lastError;
     std::vector<const VerifyTarget*> pending;
     for (const auto& target : targets)
         pending.push_back(&target);
 
-    for (int attempt = 0; !pending.empty(); ++attempt) {
+    while (!pending.empty()) {
         std::vector<const VerifyTarget*> next;
         for (const auto* target : pending) {
             try {
@@ -84,16 +89,11 @@ void verifyCredential(const ConfidentialClient& client, const std::vector<Verify
         pending = next;
         if (pending.empty())
             return;
-        auto wait =
-            exponentialBackoff(attempt, std::chrono::milliseconds(250), std::chrono::milliseconds(8'000));
-        if (!retryBudget.allows(wait))
-            break;
-        retryBudget.waited(wait);
         std::string what = lastError ? "the new credential is not accepted yet (" + lastError->code() + ")"
                                      : "granted roles are not in the token yet";
-        progress.waiting(what, wait);
-        if (!call.waitFor(wait))
-            call.throwIfCancelled();
+        if (!retrier.pause(std::nullopt,
+                           [&](std::chrono::milliseconds wait) { progress.waiting(what, wait); }))
+            break;
     }
     if (lastError && missing.empty())
         throw wp::Error(lastError->status(), lastError->code(),
