@@ -1,6 +1,9 @@
 #include "key_rollover.h"
 
+#include "encoding.h"
 #include "json_util.h"
+
+#include <vector>
 
 namespace m365 {
 
@@ -8,6 +11,27 @@ AppGraph::AppGraph(const std::shared_ptr<HttpTransport>& transport, const Instan
                    const ConfidentialClient& client, const std::string& runId, const wp::Call* call)
     : _token(client.acquire(record.resourceAudience("graph") + "/.default", call)),
       _graph(transport, record.cloud.graphBase(), _token.token, runId, call) {}
+
+namespace {
+
+/// Whether a keyCredentials entry read from the application is the one addKey was asked to add: same
+/// keyId (chosen by us) and, when Graph reports it, the same certificate thumbprint (customKeyIdentifier
+/// is the certificate's SHA-1 hash in base64).
+bool isAddedKey(const Poco::JSON::Object::Ptr& credential, const CertificateInfo& certificate,
+                const std::string& keyId) {
+    if (json::optStr(credential, "keyId") != keyId)
+        return false;
+    auto identifier = json::optStr(credential, "customKeyIdentifier");
+    if (identifier.empty())
+        return true;
+    std::vector<unsigned char> sha1; // the thumbprint is our own upper-case hex
+    for (std::size_t i = 0; i + 1 < certificate.thumbprintSha1.size(); i += 2)
+        sha1.push_back(
+            static_cast<unsigned char>(std::stoul(certificate.thumbprintSha1.substr(i, 2), nullptr, 16)));
+    return identifier == base64Standard(sha1.data(), sha1.size());
+}
+
+} // namespace
 
 void addKeyCredential(GraphClient& graph, const std::string& applicationObjectId,
                       const CertificateInfo& certificate, const std::string& keyId,
@@ -23,7 +47,28 @@ void addKeyCredential(GraphClient& graph, const std::string& applicationObjectId
     body->set("passwordCredential", Poco::Dynamic::Var());
     auto proof = buildKeyRolloverProof(signer.key, signer.certificate, applicationObjectId);
     body->set("proof", std::string(proof.view()));
-    graph.post("/applications/" + applicationObjectId + "/addKey", body);
+    // addKey is not idempotent (a second call with the same keyId is refused): when its answer was lost,
+    // read the application's keys before sending it again. An application that may not read itself (403)
+    // gets the repeat as before.
+    auto findExisting = [&]() -> std::optional<GraphResult> {
+        GraphResult found;
+        try {
+            found = graph.get("/applications/" + applicationObjectId + "?$select=keyCredentials");
+        } catch (const ServiceError& e) {
+            if (e.httpStatus() == 403 || e.httpStatus() == 401)
+                return std::nullopt;
+            throw;
+        }
+        auto credentials = json::optArray(found.body, "keyCredentials");
+        for (unsigned i = 0; credentials && i < credentials->size(); ++i) {
+            if (isAddedKey(credentials->getObject(i), certificate, keyId)) {
+                found.body = credentials->getObject(i);
+                return found;
+            }
+        }
+        return std::nullopt;
+    };
+    graph.create("/applications/" + applicationObjectId + "/addKey", body, findExisting);
 }
 
 std::optional<std::set<std::string>> keyCredentialIds(GraphClient& graph,

@@ -40,7 +40,9 @@ struct ProofSigner {
 };
 
 /// POST /applications/{id}/addKey with keyId chosen by us (recorded in the journal beforehand, so an
-/// answer lost to a crash cannot leave an unknown key behind).
+/// answer lost to a crash cannot leave an unknown key behind). Repeated through the retry policy like a
+/// create: after a failure whose outcome is unknown, the application's keyCredentials are read first and a
+/// key with this keyId (and the certificate's thumbprint) counts as added.
 void addKeyCredential(GraphClient& graph, const std::string& applicationObjectId,
                       const CertificateInfo& certificate, const std::string& keyId,
                       const ProofSigner& signer);
