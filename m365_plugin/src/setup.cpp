@@ -4,6 +4,7 @@
 #include "admin_session.h"
 #include "app_registration.h"
 #include "certificate.h"
+#include "credential_worker.h"
 #include "graph_client.h"
 #include "instance_record.h"
 #include "journal.h"
@@ -172,6 +173,11 @@ void runSetup(const ActionContext& context, const SetupSettings& settings) {
     auto permissions = manifest.required(settings.workloads, settings.includeRestore);
     auto transport = makeTransport(settings.connection.caFile, "m365-plugin/" + std::string(host.hostName()),
                                    settings.connection.proxy);
+    // The key and certificate need nothing from the sign-in: they are generated while the administrator
+    // signs in. If the sign-in (or any check before the generate_certificate step) fails, the worker is
+    // joined and its key wiped on the way out.
+    CredentialWorker keygen(("m365-plugin-" + context.instanceId).substr(0, 64), settings.keyBits,
+                            settings.validityDays);
     SetupRun run;
     {
         auto step = progress.step("sign_in", "Signing in the administrator (device code)");
@@ -216,9 +222,7 @@ void runSetup(const ActionContext& context, const SetupSettings& settings) {
     {
         auto step = progress.step("generate_certificate", "Generating a " + std::to_string(settings.keyBits) +
                                                               "-bit RSA key and certificate");
-        auto commonName = "m365-plugin-" + context.instanceId;
-        run.credential =
-            generateSelfSignedCredential(commonName.substr(0, 64), settings.keyBits, settings.validityDays);
+        run.credential = keygen.take(); // started before the sign-in; usually done by now
         step.done("SHA-1 " + run.credential.certificate.thumbprintSha1);
     }
 
