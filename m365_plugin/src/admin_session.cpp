@@ -33,7 +33,7 @@ std::shared_ptr<HttpTransport> makeTransport(const std::string& caFile, const st
     options.userAgent = userAgent;
     options.readTimeout = readTimeoutFromEnvironment(options.readTimeout);
     applyProxyConfig(proxy, options);
-    return std::make_shared<PocoHttpTransport>(options);
+    return PocoHttpTransport::shared(options); // one per process and options: see its comment
 }
 
 SignedInAdmin signInAdmin(const std::shared_ptr<HttpTransport>& transport, const AdminSignIn& signIn,

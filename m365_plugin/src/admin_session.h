@@ -17,8 +17,10 @@
 namespace m365 {
 
 /// A transport trusting the system CAs plus caFile (if any), strict verification, https only, through the
-/// instance's proxy settings (empty: HTTPS_PROXY / NO_PROXY).  Throws wp::Error
-/// "config.proxy_password_missing" when proxy_password_env names an unset variable.
+/// instance's proxy settings (empty: HTTPS_PROXY / NO_PROXY), the read timeout from
+/// M365_PLUGIN_HTTP_TIMEOUT_S.  Shared: callers with the same settings get the same transport
+/// (PocoHttpTransport::shared), so the instances of a process share one TLS context and connection pool.
+/// Throws wp::Error "config.proxy_password_missing" when proxy_password_env names an unset variable.
 std::shared_ptr<HttpTransport> makeTransport(const std::string& caFile, const std::string& userAgent,
                                              const ProxyConfig& proxy = {});
 

@@ -6,6 +6,9 @@
 // own: it records why verification failed (for a message naming the certificate and its issuer) and
 // never overrides OpenSSL's verdict, so a process-wide "accept all" handler someone registered with
 // Poco's SSLManager cannot weaken it.
+//
+// Sharing (PocoHttpTransport::shared): the instances of one process that connect with the same options
+// use ONE transport -- one TLS context, one pool of keep-alive connections -- instead of one each.
 #include "http_transport.h"
 
 #include "proxy_environment.h"
@@ -20,6 +23,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -92,12 +98,44 @@ bool retrySafe(const HttpRequest& request) {
     throw wp::Error(WP_E_CANCELLED, "call.cancelled", "the operation was cancelled");
 }
 
+/// The CA file's identity (device, inode, size, modification time): a replaced or rewritten file gets a
+/// new stamp, so a transport made after the change reads it again instead of sharing the old one.
+std::string fileStamp(const std::string& path) {
+    if (path.empty())
+        return {};
+    struct stat info {};
+    if (stat(path.c_str(), &info) != 0)
+        return "unreadable"; // the context cannot be made; its error says why
+    return std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino) + ":" +
+           std::to_string(info.st_size) + ":" + std::to_string(info.st_mtim.tv_sec) + "." +
+           std::to_string(info.st_mtim.tv_nsec);
+}
+
 } // namespace
+
+/// What a transport reads besides its options when it is made: two transports with the same options
+/// and the same inputs behave the same, so one can serve both.
+struct PocoHttpTransport::Inputs {
+    std::string caFileStamp;
+    EnvironmentProxy environmentProxy;
+
+    static Inputs read(const TransportOptions& options) {
+        Inputs inputs;
+        inputs.caFileStamp = fileStamp(options.caFile);
+        if (options.proxyFromEnvironment && options.proxy.host.empty())
+            inputs.environmentProxy = EnvironmentProxy::fromEnvironment();
+        return inputs;
+    }
+    bool operator==(const Inputs& other) const {
+        return caFileStamp == other.caFileStamp && environmentProxy.proxy == other.environmentProxy.proxy &&
+               environmentProxy.noProxy == other.environmentProxy.noProxy;
+    }
+};
 
 struct PocoHttpTransport::Impl {
     TransportOptions options;
+    Inputs inputs;
     Poco::Net::Context::Ptr context;
-    EnvironmentProxy environmentProxy;
     std::mutex mutex;
     std::map<std::string, std::vector<std::unique_ptr<HTTPSClientSession>>> idle; ///< by "host:port"
 
@@ -124,11 +162,12 @@ struct PocoHttpTransport::Impl {
             proxy.username = options.proxy.username;
             proxy.password = options.proxy.password;
         } else if (options.proxy.host.empty() && options.proxyFromEnvironment &&
-                   environmentProxy.appliesTo(url.host)) {
-            proxy.host = environmentProxy.proxy.host;
-            proxy.port = environmentProxy.proxy.port;
-            proxy.username = environmentProxy.proxy.username;
-            proxy.password = environmentProxy.proxy.password;
+                   inputs.environmentProxy.appliesTo(url.host)) {
+            const ProxySettings& fromEnvironment = inputs.environmentProxy.proxy;
+            proxy.host = fromEnvironment.host;
+            proxy.port = fromEnvironment.port;
+            proxy.username = fromEnvironment.username;
+            proxy.password = fromEnvironment.password;
         }
         if (!proxy.username.empty())
             proxy.authMethod = Poco::Net::HTTPClientSession::PROXY_AUTH_HTTP_BASIC;
@@ -218,18 +257,40 @@ struct PocoHttpTransport::Impl {
     }
 };
 
-PocoHttpTransport::PocoHttpTransport(TransportOptions options) : _impl(std::make_unique<Impl>()) {
+PocoHttpTransport::PocoHttpTransport(TransportOptions options)
+    : PocoHttpTransport(std::move(options), nullptr) {}
+
+PocoHttpTransport::PocoHttpTransport(TransportOptions options, const Inputs* inputs)
+    : _impl(std::make_unique<Impl>()) {
     Poco::Net::initializeSSL();
     try {
+        _impl->inputs = inputs != nullptr ? *inputs : Inputs::read(options);
         _impl->options = std::move(options);
         _impl->context = makeContext(_impl->options);
-        if (_impl->options.proxyFromEnvironment && _impl->options.proxy.host.empty())
-            _impl->environmentProxy = EnvironmentProxy::fromEnvironment();
     } catch (...) {
         _impl.reset();
         Poco::Net::uninitializeSSL();
         throw;
     }
+}
+
+std::shared_ptr<PocoHttpTransport> PocoHttpTransport::shared(const TransportOptions& options) {
+    const Inputs inputs = Inputs::read(options);
+    // Function-local: destroyed when the module is unloaded; transports still in use stay valid (the
+    // registry holds weak references only).
+    static std::mutex mutex;
+    static std::vector<std::weak_ptr<PocoHttpTransport>> transports;
+    std::lock_guard<std::mutex> lock(mutex);
+    std::erase_if(transports, [](const std::weak_ptr<PocoHttpTransport>& entry) { return entry.expired(); });
+    for (const auto& entry : transports) {
+        std::shared_ptr<PocoHttpTransport> transport = entry.lock();
+        if (transport && transport->_impl->options == options && transport->_impl->inputs == inputs)
+            return transport;
+    }
+    // Made under the lock: instances starting together wait for one context instead of making several.
+    std::shared_ptr<PocoHttpTransport> made(new PocoHttpTransport(options, &inputs));
+    transports.push_back(made);
+    return made;
 }
 
 PocoHttpTransport::~PocoHttpTransport() {

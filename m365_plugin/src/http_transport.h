@@ -72,6 +72,7 @@ struct ProxySettings {
     uint16_t port = 0;
     std::string username; ///< optional basic proxy credentials
     std::string password;
+    bool operator==(const ProxySettings&) const = default;
 };
 
 struct TransportOptions {
@@ -90,6 +91,7 @@ struct TransportOptions {
     /// Honour HTTPS_PROXY/https_proxy and NO_PROXY/no_proxy (loopback hosts never use an environment proxy).
     bool proxyFromEnvironment = true;
     std::string userAgent = "m365-plugin";
+    bool operator==(const TransportOptions&) const = default;
 };
 
 /// Parsed pieces of an absolute URL, as the transport needs them.
@@ -106,11 +108,20 @@ UrlParts parseUrl(std::string_view url);
 /// exempts `host` from the proxy.
 bool proxyBypassed(std::string_view noProxy, std::string_view host);
 
-/// Real HTTPS over Poco NetSSL.
+/// Real HTTPS over Poco NetSSL.  Thread-safe: any number of threads may send at once (each request
+/// takes a connection of its own from the idle pool, at most maxIdleConnectionsPerHost are kept).
 class PocoHttpTransport final : public HttpTransport {
 public:
-    /// Throws wp::Error(WP_E_INVALID_CONFIG, "net.ca_file_unreadable") if caFile cannot be loaded.
+    /// Throws wp::Error(WP_E_INVALID_CONFIG, "net.ca_file_unreadable") if caFile cannot be loaded, and
+    /// "net.bad_proxy" for an unusable HTTPS_PROXY.
     explicit PocoHttpTransport(TransportOptions options = {});
+
+    /// The process's transport for these options: the same object for every caller with equal options
+    /// (every field, the proxy password included) while one of them still holds it, as long as what it
+    /// read when it was made is unchanged (the CA file, HTTPS_PROXY/NO_PROXY);
+    /// else a new one.  So a thousand instances of one cloud share one TLS context and one keep-alive
+    /// pool.  Throws what the constructor throws.
+    static std::shared_ptr<PocoHttpTransport> shared(const TransportOptions& options);
     ~PocoHttpTransport() override;
     PocoHttpTransport(const PocoHttpTransport&) = delete;
     PocoHttpTransport& operator=(const PocoHttpTransport&) = delete;
@@ -122,7 +133,10 @@ public:
     const TransportOptions& options() const noexcept;
 
 private:
+    struct Inputs;
     struct Impl;
+    PocoHttpTransport(TransportOptions options, const Inputs* inputs);
+
     std::unique_ptr<Impl> _impl;
 };
 
