@@ -3,6 +3,7 @@
 #include "app_registration.h"
 #include "instance_record.h"
 #include "json_util.h"
+#include "rotation_support.h"
 
 #include <Poco/String.h>
 
@@ -115,6 +116,13 @@ void rollBackSetup(GraphClient& graph, Journal& journal, const wp::Host& host, P
 void recoverInterrupted(GraphClient& graph, const std::string& signedInTenantId, const wp::Host& host,
                         Progress& progress) {
     Journal journal(host.config());
+    // A journal whose process still runs is not interrupted: undoing it would pull that run's application
+    // from under it.
+    if (auto running = journal.peek(); running && journalOwnerAlive(*running))
+        throw wp::Error(WP_E_CONFLICT, "journal.busy",
+                        "Another " + running->operation + " of this instance (run " + running->runId + ", " +
+                            running->owner + ") is in progress.",
+                        "Wait for it to finish, then run the action again.");
     if (!journal.resume())
         return;
     auto step = progress.step("recover", "Cleaning up after an interrupted " + journal.entry().operation +

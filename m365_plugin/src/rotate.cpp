@@ -122,7 +122,7 @@ RotationResult rotateCertificate(const ActionContext& context, const RotateSetti
     entry.addedKeyId = randomGuid();
     entry.replacedKeyId = record.certificate.keyId;
     entry.replacedSecret = record.certificate.secretKey;
-    RunningRotation running(entry.runId);
+    RunningOperation running(entry.runId);
     Journal journal(host.config());
     try {
         journal.begin(entry);

@@ -73,7 +73,7 @@ bool settleRotationJournal(const ActionContext& context, Progress& progress,
                     throw;
                 continue;
             }
-            RunningRotation running(entry->runId);
+            RunningOperation running(entry->runId);
             auto step =
                 progress.step("recover_rotation",
                               "Completing an interrupted certificate rotation (run " + entry->runId + ")");

@@ -15,7 +15,7 @@ namespace m365 {
 namespace {
 
 std::mutex runningMutex;
-std::set<std::string>& runningRotations() {
+std::set<std::string>& runningOperations() {
     static std::set<std::string> runs;
     return runs;
 }
@@ -51,7 +51,7 @@ std::string processOwnerId() {
 bool journalOwnerAlive(const JournalEntry& entry) {
     auto colon = entry.owner.rfind(':');
     if (colon == std::string::npos)
-        return false; // not a rotation journal's owner format: nobody to wait for
+        return false; // no owner recorded (older journals): nobody to wait for
     if (entry.owner.substr(0, colon) != machineName()) {
         auto started = parseIsoTime(entry.startedAt);
         return started != 0 && unixNow() - started < kForeignJournalStaleSeconds;
@@ -61,19 +61,19 @@ bool journalOwnerAlive(const JournalEntry& entry) {
         return false;
     if (pid == ::getpid()) {
         std::lock_guard<std::mutex> lock(runningMutex);
-        return runningRotations().count(entry.runId) != 0;
+        return runningOperations().count(entry.runId) != 0;
     }
     return ::kill(pid, 0) == 0 || errno == EPERM;
 }
 
-RunningRotation::RunningRotation(std::string runId) : _runId(std::move(runId)) {
+RunningOperation::RunningOperation(std::string runId) : _runId(std::move(runId)) {
     std::lock_guard<std::mutex> lock(runningMutex);
-    runningRotations().insert(_runId);
+    runningOperations().insert(_runId);
 }
 
-RunningRotation::~RunningRotation() {
+RunningOperation::~RunningOperation() {
     std::lock_guard<std::mutex> lock(runningMutex);
-    runningRotations().erase(_runId);
+    runningOperations().erase(_runId);
 }
 
 } // namespace m365

@@ -27,17 +27,18 @@ CurrentInstance loadCurrentInstance(const wp::Host& host);
 std::string processOwnerId();
 
 /// Whether the process that owns the journal entry may still be working on it: a process on this machine
-/// that still exists (in this process: a rotation that is still registered as running), or an entry of
+/// that still exists (in this process: an operation that is still registered as running), or an entry of
 /// another machine younger than 15 minutes.
 bool journalOwnerAlive(const JournalEntry& entry);
 
-/// Registers a rotation run as running in this process for its lifetime (see journalOwnerAlive).
-class RunningRotation {
+/// Registers a run (setup, rotate, update) as running in this process for its lifetime (see
+/// journalOwnerAlive).
+class RunningOperation {
 public:
-    explicit RunningRotation(std::string runId);
-    ~RunningRotation();
-    RunningRotation(const RunningRotation&) = delete;
-    RunningRotation& operator=(const RunningRotation&) = delete;
+    explicit RunningOperation(std::string runId);
+    ~RunningOperation();
+    RunningOperation(const RunningOperation&) = delete;
+    RunningOperation& operator=(const RunningOperation&) = delete;
 
 private:
     std::string _runId;

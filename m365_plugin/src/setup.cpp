@@ -12,6 +12,7 @@
 #include "permission_manifest.h"
 #include "progress.h"
 #include "recovery.h"
+#include "rotation_support.h"
 #include "tenant_directory.h"
 #include "token_client.h"
 #include "verify.h"
@@ -239,6 +240,8 @@ void runSetup(const ActionContext& context, const SetupSettings& settings) {
     entry.signInClientId = settings.connection.clientId;
     entry.secretKey = keys::credential(run.credential.certificate.thumbprintSha1);
     entry.displayName = settings.appName;
+    entry.owner = processOwnerId();
+    RunningOperation running(runId); // a concurrent configure of this instance sees the journal as live
     journal.begin(entry);
     testKillPoint("setup_journaled");
     try {

@@ -330,7 +330,7 @@ void runUpdate(const ActionContext& context, const UpdateSettings& settings) {
     context.call.throwIfCancelled();
     Journal journal(host.config());
     journal.begin(journalEntry(context, session, run));
-    RunningRotation running(session.runId()); // marks the journal's owner as alive in this process
+    RunningOperation running(session.runId()); // marks the journal's owner as alive in this process
     try {
         applyChanges(session, settings, run, journal, progress);
         {
