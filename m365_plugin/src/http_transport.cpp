@@ -1,17 +1,15 @@
 // http_transport.cpp -- PocoHttpTransport: HTTPS over Poco NetSSL with the plugin's own TLS policy.
 //
-// TLS policy: a Context owned by this object (Poco's SSLManager defaults are never used), VERIFY_STRICT,
-// TLS 1.2 minimum, system CA store plus an optional CA file, and Poco's host name check after the
-// handshake (strict mode checks loopback names too).  The certificate verification callback is our
-// own: it records why verification failed (for a message naming the certificate and its issuer) and
-// never overrides OpenSSL's verdict, so a process-wide "accept all" handler someone registered with
-// Poco's SSLManager cannot weaken it.
+// TLS policy (tls_context.h): a Context owned by this object (Poco's SSLManager defaults are never used),
+// VERIFY_STRICT, TLS 1.2 minimum, the system trust store plus an optional CA file, and Poco's host name
+// check after the handshake (strict mode checks loopback names too).
 //
 // Sharing (PocoHttpTransport::shared): the instances of one process that connect with the same options
 // use ONE transport -- one TLS context, one pool of keep-alive connections -- instead of one each.
 #include "http_transport.h"
 
 #include "proxy_environment.h"
+#include "tls_context.h"
 #include "transport_errors.h"
 
 #include <Poco/Net/Context.h>
@@ -20,8 +18,6 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include <sys/stat.h>
 
@@ -37,44 +33,6 @@ using Poco::Net::HTTPSClientSession;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::milliseconds kCancelSlice{250};
-
-int verifyCallback(int preverifyOk, X509_STORE_CTX* store) {
-    if (preverifyOk == 0) {
-        X509* certificate = X509_STORE_CTX_get_current_cert(store);
-        char subject[256] = "?";
-        char issuer[256] = "?";
-        if (certificate != nullptr) {
-            X509_NAME_oneline(X509_get_subject_name(certificate), subject, sizeof subject);
-            X509_NAME_oneline(X509_get_issuer_name(certificate), issuer, sizeof issuer);
-        }
-        int error = X509_STORE_CTX_get_error(store);
-        recordVerifyFailure(std::string(X509_verify_cert_error_string(error)) + " (certificate '" + subject +
-                            "', issued by '" + issuer + "')");
-    }
-    return preverifyOk;
-}
-
-Poco::Net::Context::Ptr makeContext(const TransportOptions& options) {
-    Poco::Net::Context::Params params;
-    params.caLocation = options.caFile;
-    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
-    params.verificationDepth = 9;
-    params.loadDefaultCAs = options.useSystemCAs;
-    params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:@STRENGTH";
-    Poco::Net::Context::Ptr context;
-    try {
-        context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-    } catch (const Poco::Exception& e) {
-        throw wp::Error(WP_E_INVALID_CONFIG, "net.ca_file_unreadable",
-                        "the CA file '" + options.caFile + "' could not be loaded: " + e.displayText(),
-                        "Check the ca_file setting: a PEM file with the CA certificate(s).");
-    }
-    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    context->enableSessionCache(true); // resumes TLS sessions when a keep-alive connection was closed
-    SSL_CTX_set_verify(context->sslContext(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                       verifyCallback);
-    return context;
-}
 
 /// An idle keep-alive connection is readable only if the server closed it (or broke protocol): such a
 /// connection is dropped before use, so even a non-idempotent request never lands on a dead connection
@@ -117,17 +75,21 @@ std::string fileStamp(const std::string& path) {
 /// and the same inputs behave the same, so one can serve both.
 struct PocoHttpTransport::Inputs {
     std::string caFileStamp;
+    SystemTrust systemTrust;
     EnvironmentProxy environmentProxy;
 
     static Inputs read(const TransportOptions& options) {
         Inputs inputs;
         inputs.caFileStamp = fileStamp(options.caFile);
+        if (options.useSystemCAs)
+            inputs.systemTrust = SystemTrust::locate();
         if (options.proxyFromEnvironment && options.proxy.host.empty())
             inputs.environmentProxy = EnvironmentProxy::fromEnvironment();
         return inputs;
     }
     bool operator==(const Inputs& other) const {
-        return caFileStamp == other.caFileStamp && environmentProxy.proxy == other.environmentProxy.proxy &&
+        return caFileStamp == other.caFileStamp && systemTrust == other.systemTrust &&
+               environmentProxy.proxy == other.environmentProxy.proxy &&
                environmentProxy.noProxy == other.environmentProxy.noProxy;
     }
 };
@@ -266,7 +228,7 @@ PocoHttpTransport::PocoHttpTransport(TransportOptions options, const Inputs* inp
     try {
         _impl->inputs = inputs != nullptr ? *inputs : Inputs::read(options);
         _impl->options = std::move(options);
-        _impl->context = makeContext(_impl->options);
+        _impl->context = makeTlsContext(_impl->options, _impl->inputs.systemTrust);
     } catch (...) {
         _impl.reset();
         Poco::Net::uninitializeSSL();

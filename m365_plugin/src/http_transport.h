@@ -118,7 +118,7 @@ public:
 
     /// The process's transport for these options: the same object for every caller with equal options
     /// (every field, the proxy password included) while one of them still holds it, as long as what it
-    /// read when it was made is unchanged (the CA file, HTTPS_PROXY/NO_PROXY);
+    /// read when it was made is unchanged (the CA file, SSL_CERT_FILE/SSL_CERT_DIR, HTTPS_PROXY/NO_PROXY);
     /// else a new one.  So a thousand instances of one cloud share one TLS context and one keep-alive
     /// pool.  Throws what the constructor throws.
     static std::shared_ptr<PocoHttpTransport> shared(const TransportOptions& options);

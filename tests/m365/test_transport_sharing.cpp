@@ -1,11 +1,15 @@
-// PocoHttpTransport::shared: one transport per process and options, so many instances share one TLS
-// context and one keep-alive pool.  Real TLS servers, a test CA made at run time.
+// PocoHttpTransport::shared (one transport per process and options, so many instances share one TLS
+// context and one keep-alive pool) and the system trust store read through a hashed directory
+// (tls_context.h) instead of a bundle parsed up front.  Real TLS servers, a test CA made at run time.
 #include "http_transport.h"
 #include "support/https_test_server.h"
 #include "support/test_process.h"
+#include "tls_context.h"
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <optional>
 #include <string>
 
 using namespace m365;
@@ -35,6 +39,31 @@ TransportOptions trusting(const std::string& caFile) {
     return options;
 }
 
+/// Sets (or unsets, for nullopt) an environment variable for the scope; restores it afterwards.
+class ScopedEnvironment {
+public:
+    ScopedEnvironment(std::string name, const std::optional<std::string>& value) : _name(std::move(name)) {
+        if (const char* old = std::getenv(_name.c_str()))
+            _old = old;
+        if (value)
+            setenv(_name.c_str(), value->c_str(), 1);
+        else
+            unsetenv(_name.c_str());
+    }
+    ~ScopedEnvironment() {
+        if (_old)
+            setenv(_name.c_str(), _old->c_str(), 1);
+        else
+            unsetenv(_name.c_str());
+    }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+    std::string _name;
+    std::optional<std::string> _old;
+};
+
 int getStatus(HttpTransport& transport, const std::string& url) {
     HttpRequest request;
     request.url = url;
@@ -50,6 +79,14 @@ std::string sendFailureCode(HttpTransport& transport, const std::string& url) {
         return e.code();
     }
     return "no failure";
+}
+
+/// A directory laid out as `openssl rehash` does: the CA as <subject hash>.0.
+void writeHashedDirectory(const TempDir& dir, const std::string& caPem) {
+    std::string hash = openssl({"x509", "-noout", "-subject_hash", "-in", caPem});
+    while (!hash.empty() && (hash.back() == '\n' || hash.back() == '\r'))
+        hash.pop_back();
+    openssl({"x509", "-in", caPem, "-out", dir.file(hash + ".0")});
 }
 
 } // namespace
@@ -128,4 +165,51 @@ TEST_CASE("callers of a shared transport share its keep-alive connection") {
     }
     CHECK(server.requests() == 6);
     CHECK(server.connections() == 1);
+}
+
+TEST_CASE("the system store is searched through a hashed directory (SSL_CERT_DIR)") {
+    const Pki& p = pki();
+    TlsTestServer server(p.dir.file("good.pem"), p.dir.file("good.key"), p.dir.path());
+    const std::string hello = "https://127.0.0.1:" + std::to_string(server.port()) + "/hello.txt";
+    TempDir hashed;
+    writeHashedDirectory(hashed, p.pki.caPem);
+    TempDir empty;
+    TempDir bundle;
+    bundle.write("empty.pem", "");
+    ScopedEnvironment noFile("SSL_CERT_FILE", bundle.file("empty.pem")); // only the directory trusts
+
+    TransportOptions system = trusting("");
+    system.useSystemCAs = true;
+    {
+        ScopedEnvironment directory("SSL_CERT_DIR", hashed.path());
+        SystemTrust trust = SystemTrust::locate();
+        CHECK(trust.directory == hashed.path());
+        PocoHttpTransport transport(system);
+        CHECK(getStatus(transport, hello) == 200);
+    }
+    {
+        ScopedEnvironment directory("SSL_CERT_DIR", empty.path()); // the CA is nowhere: strict refusal
+        PocoHttpTransport transport(system);
+        CHECK(sendFailureCode(transport, hello) == "net.tls_verify_failed");
+    }
+    {
+        ScopedEnvironment directory("SSL_CERT_DIR", hashed.path());
+        TransportOptions off = trusting(""); // useSystemCAs = false: the directory is not consulted
+        PocoHttpTransport transport(off);
+        CHECK(sendFailureCode(transport, hello) == "net.tls_verify_failed");
+    }
+}
+
+TEST_CASE("SSL_CERT_FILE naming a bundle of one's own is loaded") {
+    const Pki& p = pki();
+    TlsTestServer server(p.dir.file("good.pem"), p.dir.file("good.key"), p.dir.path());
+    TempDir empty;
+    ScopedEnvironment file("SSL_CERT_FILE", p.pki.caPem);
+    ScopedEnvironment directory("SSL_CERT_DIR", empty.path());
+    SystemTrust trust = SystemTrust::locate();
+    CHECK(trust.file == p.pki.caPem);
+    TransportOptions system = trusting("");
+    system.useSystemCAs = true;
+    PocoHttpTransport transport(system);
+    CHECK(getStatus(transport, "https://127.0.0.1:" + std::to_string(server.port()) + "/hello.txt") == 200);
 }
