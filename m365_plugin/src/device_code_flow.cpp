@@ -4,7 +4,7 @@
 #include "entra_error.h"
 #include "json_scan.h"
 #include "jwt.h"
-#include "retry_policy.h" // parseRetryAfter
+#include "retry_policy.h"
 
 #include <wp/error.hpp>
 
@@ -160,7 +160,26 @@ DeviceAuthorization DeviceCodeFlow::requestCode(const wp::Call& call, const std:
     codeRequest.url = deviceCodeEndpoint();
     codeRequest.contentType = "application/x-www-form-urlencoded";
     codeRequest.body = "client_id=" + formEncode(_settings.clientId) + "&scope=" + formEncode(scope);
-    HttpResponse codeResponse = _transport->send(codeRequest, &call);
+    // Nothing exists on the server until someone enters a code: a code whose answer was lost or
+    // unreadable only expires unused. So every transient failure (throttling, 5xx, a lost connection, a
+    // truncated or malformed answer) is simply asked again, paced and bounded by the retry policy.
+    codeRequest.idempotent = true;
+    Retrier retrier(&call, _settings.codeRequestBudget);
+    for (;;) {
+        try {
+            return requestCodeOnce(call, codeRequest);
+        } catch (const wp::Error& e) {
+            if (classifyFailure(e).kind != FailureKind::Transient)
+                throw;
+            const auto* service = dynamic_cast<const ServiceError*>(&e);
+            if (!retrier.pause(service != nullptr ? service->retryAfter() : std::nullopt))
+                throw;
+        }
+    }
+}
+
+DeviceAuthorization DeviceCodeFlow::requestCodeOnce(const wp::Call& call, const HttpRequest& request) const {
+    HttpResponse codeResponse = _transport->send(request, &call);
     WipeOnExit wipeCodeResponse{codeResponse.body};
     if (!codeResponse.ok())
         throw entraError(codeResponse, "the sign-in code request");

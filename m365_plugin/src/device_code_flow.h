@@ -26,6 +26,9 @@ struct DeviceCodeSettings {
     std::vector<std::string> scopes; ///< delegated scopes of ONE resource; offline_access is refused
     /// Consecutive transport failures / 5xx while polling that are tolerated before giving up.
     int maxTransientFailures = 3;
+    /// How long the device-code request itself may be retried (throttling, 5xx, lost or unreadable
+    /// answers: retry_policy.h). Repeating it is safe: a code nobody enters only expires.
+    std::chrono::milliseconds codeRequestBudget{30'000};
     /// How many device codes one sign-in may request: when a code expires unused and this allows another,
     /// a new code is requested and shown (the host's prompter replaces the old one) after a
     /// {"event":"device_code_expired",...} event.  1: the first expiry ends the sign-in.
@@ -57,7 +60,8 @@ public:
     DeviceCodeFlow(std::shared_ptr<HttpTransport> transport, DeviceCodeSettings settings);
 
     /// Runs the whole flow.  With no prompter it throws WP_E_AUTH_REQUIRED "auth.interaction_required"
-    /// before contacting the server.  Otherwise: requests a code, shows it (dismissed on every exit), polls
+    /// before contacting the server.  Otherwise: requests a code (transient failures retried through the
+    /// retry policy), shows it (dismissed on every exit), polls
     /// no faster than `interval` (+5 s on slow_down) until success; an expired code is replaced by a new
     /// one up to `maxCodes` codes in all.  Failures:
     ///   WP_E_AUTH_FAILED "auth.declined" (authorization_declined / access_denied),
@@ -70,8 +74,10 @@ public:
     std::string tokenEndpoint() const;
 
 private:
-    /// Requests one device code (the device code itself goes straight into a SecretBuffer).
+    /// Requests one device code, retrying transient failures within codeRequestBudget (the device code
+    /// itself goes straight into a SecretBuffer).
     DeviceAuthorization requestCode(const wp::Call& call, const std::string& scope) const;
+    DeviceAuthorization requestCodeOnce(const wp::Call& call, const HttpRequest& request) const;
     /// Shows the code and polls until the admin signed in (the token) or the code expired (nullopt).
     std::optional<SignedInAdmin> awaitSignIn(const wp::Call& call, const DeviceAuthorization& authorization,
                                              const std::string& scope) const;

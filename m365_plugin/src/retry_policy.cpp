@@ -41,6 +41,7 @@ constexpr CodeKind kByCode[] = {
     {"net.bad_url", FailureKind::Permanent},
     // A success status with an unreadable body: a broken proxy or a truncated answer, worth another try.
     {"aad.bad_token_response", FailureKind::Transient},
+    {"aad.bad_device_code_response", FailureKind::Transient},
     {"graph.malformed_response", FailureKind::Transient},
     // Replication symptoms right after a create (entra-facts 3.10): the application or its new key is
     // not known to the token endpoint yet, the service principal not to Graph.

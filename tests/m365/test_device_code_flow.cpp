@@ -226,6 +226,58 @@ TEST_CASE_FIXTURE(Fixture,
     CHECK(failure(fake).code() == "aad.AADSTS700016"); // the devicecode request itself failed
 }
 
+TEST_CASE_FIXTURE(Fixture, "the device-code request is retried on throttling, 5xx, a lost connection and an "
+                           "unreadable answer, honouring Retry-After") {
+    HttpResponse throttled = jsonResponse(
+        429,
+        R"({"error":"temporarily_unavailable","error_description":"AADSTS50196: loop","error_codes":[50196]})");
+    throttled.headers.add("Retry-After", "3");
+    transport->enqueue(throttled);
+    transport->enqueue(jsonResponse(503, "{}"));
+    transport->enqueueFailure(wp::Error(WP_E_UNAVAILABLE, "net.timeout", "no answer within 60 s"));
+    transport->enqueue(jsonResponse(200, R"({"device_code":"DEVICE-SECRET-123","user_co)")); // truncated
+    transport->enqueue(deviceCode());
+    transport->enqueue(success());
+    FakeCall fake(true, &clockMs);
+    SignedInAdmin admin = flow().signIn(fake.call());
+    CHECK(admin.tenantId == "tenant-guid");
+    CHECK(fake.promptsShown() == 1); // only the usable code was shown
+    auto requests = transport->requests();
+    REQUIRE(requests.size() == 6);
+    for (std::size_t i = 0; i < 5; ++i)
+        CHECK(requests[i].url.ends_with("/devicecode"));
+    CHECK(requests[0].idempotent);
+    // 3 s as the server asked, then backoff retries 2, 3 and 4 (0.5-1 s, 1-2 s, 2-4 s with jitter),
+    // then one 5 s poll interval.
+    CHECK(fake.totalWaitedMs() >= 3000 + 3500 + 5000);
+    CHECK(fake.totalWaitedMs() <= 3000 + 7000 + 5000);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a device-code request that keeps failing gives up within its budget with the "
+                           "last error, before anything is shown") {
+    transport->setHandler([](const HttpRequest&) { return jsonResponse(503, "{}"); });
+    FakeCall fake(true, &clockMs);
+    wp::Error e = failure(fake);
+    CHECK(e.status() == WP_E_UNAVAILABLE);
+    CHECK(fake.promptsShown() == 0);
+    CHECK(transport->requestCount() > 3);
+    CHECK(transport->requestCount() < 12); // 30 s of backoff capped at 10 s per wait
+    CHECK(fake.totalWaitedMs() <= 30'000);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a refused device-code request is not retried, a cancel stops the retries") {
+    transport->enqueue(jsonResponse(400, R"({"error":"invalid_client","error_codes":[7000218]})"));
+    FakeCall refused(true, &clockMs);
+    CHECK(failure(refused).code() == "aad.AADSTS7000218");
+    CHECK(transport->requestCount() == 1);
+
+    transport->setHandler([](const HttpRequest&) { return jsonResponse(500, "{}"); });
+    FakeCall cancelled(true, &clockMs);
+    cancelled.cancelOnWait(1);
+    CHECK(failure(cancelled).status() == WP_E_CANCELLED);
+    CHECK(transport->requestCount() == 2);
+}
+
 TEST_CASE("settings are checked: offline_access and empty scopes are refused") {
     auto transport = std::make_shared<ScriptedTransport>();
     DeviceCodeSettings settings;
