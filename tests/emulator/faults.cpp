@@ -38,6 +38,8 @@ Fault FaultInjector::fromJson(const nlohmann::json& body) {
     Fault fault;
     fault.method = body.value("method", std::string("*"));
     fault.path = body.value("path", std::string("*"));
+    fault.body = body.value("body", std::string("*"));
+    fault.skip = body.value("skip", 0);
     fault.kind = parseKind(body.value("kind", std::string("status")));
     fault.status = body.value("status", fault.kind == FaultKind::Status ? 503 : 200);
     if (body.contains("retry_after")) {
@@ -52,15 +54,22 @@ Fault FaultInjector::fromJson(const nlohmann::json& body) {
         throw std::invalid_argument("delay_ms must be between 0 and 120000");
     if (fault.remaining < 1)
         throw std::invalid_argument("count must be at least 1");
+    if (fault.skip < 0)
+        throw std::invalid_argument("skip must not be negative");
     if (fault.kind == FaultKind::Delay && fault.delayMs == 0)
         throw std::invalid_argument("a delay fault needs delay_ms > 0");
     return fault;
 }
 
 nlohmann::json FaultInjector::toJson(const Fault& fault) {
-    return {{"method", fault.method},          {"path", fault.path},
-            {"kind", kindName(fault.kind)},    {"status", fault.status},
-            {"retry_after", fault.retryAfter}, {"delay_ms", fault.delayMs},
+    return {{"method", fault.method},
+            {"path", fault.path},
+            {"body", fault.body},
+            {"skip", fault.skip},
+            {"kind", kindName(fault.kind)},
+            {"status", fault.status},
+            {"retry_after", fault.retryAfter},
+            {"delay_ms", fault.delayMs},
             {"count", fault.remaining}};
 }
 
@@ -79,7 +88,8 @@ std::vector<Fault> FaultInjector::list() const {
     return _faults;
 }
 
-std::optional<Fault> FaultInjector::take(const std::string& method, const std::string& path) {
+std::optional<Fault> FaultInjector::take(const std::string& method, const std::string& path,
+                                         const std::string& body) {
     if (path.starts_with("/_emulator/"))
         return std::nullopt;
     std::lock_guard lock(_mutex);
@@ -88,6 +98,12 @@ std::optional<Fault> FaultInjector::take(const std::string& method, const std::s
             continue;
         if (fnmatch(it->path.c_str(), path.c_str(), 0) != 0)
             continue;
+        if (it->body != "*" && fnmatch(it->body.c_str(), body.c_str(), 0) != 0)
+            continue;
+        if (it->skip > 0) { // this request passes this rule (a later rule may still take it)
+            --it->skip;
+            continue;
+        }
         Fault taken = *it;
         if (--it->remaining <= 0)
             _faults.erase(it);

@@ -117,7 +117,7 @@ public:
 
 private:
     void serve(const Request& request, Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
-        std::optional<Fault> fault = _faults.take(request.method, request.path);
+        std::optional<Fault> fault = _faults.take(request.method, request.path, request.body);
         if (fault && fault->delayMs > 0)
             std::this_thread::sleep_for(std::chrono::milliseconds(fault->delayMs));
         Response response;
