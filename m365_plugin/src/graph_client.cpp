@@ -8,6 +8,7 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace m365 {
 
@@ -111,14 +112,29 @@ GraphResult GraphClient::send(const std::string& method, const std::string& path
     Retrier retrier(_call, options.budget);
     const bool creates = static_cast<bool>(findExisting);
     bool maybeDone = false; // an earlier attempt of this create may have happened
+    // A create whose answer timed out may still be carried out after the client gave up waiting: it is
+    // looked for (not sent again) until as long again as that attempt waited has passed.
+    auto lookUntil = std::chrono::steady_clock::time_point::min();
     for (;;) {
         if (_call)
             _call->throwIfCancelled();
         if (maybeDone) {
             if (auto existing = findExisting())
                 return *existing;
+            if (std::chrono::steady_clock::now() < lookUntil) {
+                if (!retrier.pause(std::nullopt, [&](std::chrono::milliseconds wait) {
+                        if (_onRetry)
+                            _onRetry(method + " " + path + " (looking for the object of a timed-out create)",
+                                     wait);
+                    }))
+                    throw wp::Error(WP_E_UNAVAILABLE, "net.timeout",
+                                    method + " " + path + " timed out and its object did not appear",
+                                    "Check the network and the service status; run the action again.");
+                continue;
+            }
             maybeDone = false;
         }
+        const auto attemptStarted = std::chrono::steady_clock::now();
         std::optional<ServiceError> failure;
         try {
             return exchange(method, path, body, missingIsOk);
@@ -140,6 +156,9 @@ GraphResult GraphClient::send(const std::string& method, const std::string& path
             }))
             throw *failure;
         maybeDone = creates && outcomeUnknown(*failure);
+        if (maybeDone && failure->code() == "net.timeout")
+            lookUntil =
+                std::chrono::steady_clock::now() + (std::chrono::steady_clock::now() - attemptStarted);
     }
 }
 

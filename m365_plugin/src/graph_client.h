@@ -53,6 +53,8 @@ public:
     /// A POST that creates an object and must not create it twice: after a failure whose outcome is
     /// unknown (the answer was lost or unreadable, or a 5xx) findExisting is asked before the request is
     /// sent again; a result means the first attempt did create the object and becomes the call's result.
+    /// After a timeout the service may still carry the first attempt out: findExisting is asked (with
+    /// backoff) until as long again as that attempt waited has passed, and only then is the POST repeated.
     /// A plain post() is repeated as is: callers use it only where a repeat is harmless (grants, where
     /// "already exists" counts as done).
     GraphResult create(const std::string& path, const Poco::JSON::Object::Ptr& body,

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 using namespace m365;
 using m365test::jsonResponse;
@@ -234,6 +235,55 @@ TEST_SUITE("retry policy") {
         CHECK(json::str(result.body, "id") == "app-1");
         CHECK(creates == 1);
         CHECK(lookups == 1);
+    }
+
+    TEST_CASE("Graph: a timed-out create is looked for, not sent again, while the service may still act") {
+        Fixture f;
+        int creates = 0;
+        f.transport->setHandler([&](const HttpRequest& request) -> HttpResponse {
+            if (request.method == "POST") {
+                ++creates;
+                std::this_thread::sleep_for(milliseconds(100)); // the read timeout
+                throw wp::Error(WP_E_UNAVAILABLE, "net.timeout", "no answer within 0 s");
+            }
+            return jsonResponse(200, R"({"id":"app-1","appId":"a-1"})");
+        });
+        int lookups = 0;
+        auto result =
+            f.graph.create("/applications", new Poco::JSON::Object, [&]() -> std::optional<GraphResult> {
+                if (++lookups < 3)
+                    return std::nullopt; // the service has not carried the first attempt out yet
+                return f.graph.get("/applications/app-1");
+            });
+        CHECK(json::str(result.body, "id") == "app-1");
+        CHECK(creates == 1);
+        CHECK(lookups == 3);
+    }
+
+    TEST_CASE("Graph: a timed-out create whose object never appears is sent again after the window") {
+        m365test::FakeCall realWaits{true, nullptr}; // the window is real time: the waits must be too
+        wp::Call call = realWaits.call();
+        auto transport = std::make_shared<m365test::ScriptedTransport>();
+        SecretBuffer token{"admin-token"};
+        GraphClient graph{transport, "https://graph.test/v1.0", token, "run-id", &call};
+        int creates = 0;
+        transport->setHandler([&](const HttpRequest&) -> HttpResponse {
+            if (++creates == 1) {
+                std::this_thread::sleep_for(milliseconds(50));
+                throw wp::Error(WP_E_UNAVAILABLE, "net.timeout", "no answer within 0 s");
+            }
+            return jsonResponse(201, R"({"id":"app-2"})");
+        });
+        int lookups = 0;
+        auto result =
+            graph.create("/applications", new Poco::JSON::Object, [&]() -> std::optional<GraphResult> {
+                ++lookups;
+                return std::nullopt;
+            });
+        CHECK(json::str(result.body, "id") == "app-2");
+        CHECK(creates == 2);
+        CHECK(lookups >= 1);
+        CHECK(realWaits.totalWaitedMs() >= 50); // it waited out the window before sending again
     }
 
     TEST_CASE("Graph: a create is sent again when the check finds nothing, and not checked after a 429") {
