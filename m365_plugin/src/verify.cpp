@@ -18,6 +18,10 @@ bool replicationSymptom(const wp::Error& error) {
                                         "aad.AADSTS7000112", "aad.invalid_client", "aad.unauthorized_client"};
     if (error.status() == WP_E_UNAVAILABLE)
         return true;
+    // A refusal whose body could not be read (aad.http_<status>: a cut or garbled answer) may well be one
+    // of the symptoms above: waited out like them within the budget, then reported as it is.
+    if (error.code().rfind("aad.http_", 0) == 0)
+        return true;
     return std::any_of(std::begin(codes), std::end(codes),
                        [&](const char* code) { return error.code() == code; });
 }
