@@ -10,6 +10,7 @@
 
 #include <wp/plugin.hpp>
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,11 +26,14 @@ public:
     AppCredential(InstanceRecord record, const StoredCredential& secret,
                   std::shared_ptr<HttpTransport> transport);
 
-    /// "graph", "exchange", "sharepoint" or an explicit "https://.../.default" scope -> the scope to request.
-    /// Throws wp::Error(WP_E_INVALID_ARGUMENT, "acquire.resource_unknown").
-    std::string scopeFor(std::string_view resource) const;
+    /// "graph", "exchange", "sharepoint" (any case, surrounding blanks ignored) or an explicit
+    /// "https://.../.default" scope -> the scope to request.  Allocates nothing (it runs on every
+    /// acquire): a view of this credential's precomputed scope, or of `resource` itself for an explicit
+    /// scope (valid as long as `resource` is).  Throws wp::Error(WP_E_INVALID_ARGUMENT,
+    /// "acquire.resource_unknown").
+    std::string_view scopeFor(std::string_view resource) const;
 
-    TokenLease token(const std::string& scope, const wp::Call* call, bool bypassCache) {
+    TokenLease token(std::string_view scope, const wp::Call* call, bool bypassCache) {
         return _cache.get(scope, call, bypassCache);
     }
     const InstanceRecord& record() const noexcept { return _record; }
@@ -45,6 +49,7 @@ private:
     CertificateInfo _certificate;
     ConfidentialClient _client;
     TokenCache _cache;
+    std::array<std::string, 3> _wellKnownScopes; ///< for kWellKnownResources, in that order
 };
 
 /// Token-endpoint errors meaning "this key is not (or no longer) registered": another process may have

@@ -68,7 +68,7 @@ public:
             loaded = loadCredential();
             credential = loaded.get();
         }
-        auto scope = credential->scopeFor(resource);
+        const std::string_view scope = credential->scopeFor(resource); // no allocation on the hot path
         try {
             deliver(call, credential->token(scope, &call, bypass), scope);
         } catch (const wp::Error& e) {
@@ -78,12 +78,13 @@ public:
             auto fresh = reloadIfChanged(credential->record().certificate.thumbprintSha1);
             if (!fresh)
                 throw;
-            deliver(call, fresh->token(scope, &call, bypass), scope);
+            const std::string_view freshScope = fresh->scopeFor(resource);
+            deliver(call, fresh->token(freshScope, &call, bypass), freshScope);
         }
     }
 
 private:
-    static void deliver(const wp::Call& call, const TokenLease& lease, const std::string& scope) {
+    static void deliver(const wp::Call& call, const TokenLease& lease, std::string_view scope) {
         call.credential(lease->tokenType, lease->token.view(), lease->expiresAt, scope);
     }
 
