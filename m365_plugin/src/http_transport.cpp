@@ -19,9 +19,11 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
 
+#include <poll.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <map>
 #include <mutex>
 
@@ -34,14 +36,26 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::milliseconds kCancelSlice{250};
 
+/// Whether the session's socket is readable (data, end of stream or an error) within timeoutMs.  One
+/// poll(2): Poco 1.11's Socket::poll makes and closes an epoll instance per call (four system calls),
+/// twice per request.  A failing poll counts as readable: the read that follows reports the error.
+bool readable(HTTPSClientSession& session, int timeoutMs) {
+    pollfd entry{};
+    entry.fd = session.socket().impl()->sockfd();
+    entry.events = POLLIN;
+    int result = 0;
+    do {
+        result = ::poll(&entry, 1, timeoutMs);
+    } while (result < 0 && errno == EINTR);
+    return result != 0;
+}
+
 /// An idle keep-alive connection is readable only if the server closed it (or broke protocol): such a
 /// connection is dropped before use, so even a non-idempotent request never lands on a dead connection
 /// the server closed while it sat in the pool.
 bool closedByPeer(HTTPSClientSession& session) {
     try {
-        return !session.connected() ||
-               session.socket().poll(Poco::Timespan(0),
-                                     Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
+        return !session.connected() || readable(session, 0);
     } catch (const Poco::Exception&) {
         return true;
     }
@@ -162,8 +176,7 @@ struct PocoHttpTransport::Impl {
                                     std::to_string(options.readTimeout.count() / 1000) + " s",
                                 "Check the network and the service status; the request can be retried.");
             auto slice = std::min(left, kCancelSlice);
-            if (session.socket().poll(Poco::Timespan(slice.count() * 1000),
-                                      Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
+            if (readable(session, static_cast<int>(slice.count())))
                 return;
         }
     }
