@@ -7,12 +7,13 @@
 #   4. items 1, 2, 3, 4, 5, 7, each the plugin and msal-node pair by pair,
 #   5. writes docs/performance.md and prints the table; stops the emulator it started (by PID).
 # Environment: WP_BENCH_RUNS (default 5), WP_BENCH_SCALE (instances, default 1000), WP_BENCH_OUT (report path),
-# WP_BENCH_NO_BUILD=1 (use the programs already in build-bench/).
+# WP_BENCH_NO_BUILD=1 (use the programs already in build-bench/), WP_BENCH_KEEP_RESULTS=FILE (keep the raw
+# JSON lines, e.g. to render the report again with bench/node/report.mjs FILE OUT after editing the notes).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-bench"
 runs=${WP_BENCH_RUNS:-5}
-scale=${WP_BENCH_SCALE:-60} # 1,000 is the goal: see bench/performance-notes.md (7) for why not yet
+scale=${WP_BENCH_SCALE:-1000}
 report=${WP_BENCH_OUT:-$root/docs/performance.md}
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
@@ -33,7 +34,13 @@ plugin="$build/lib/libm365_plugin.so"
 scratch=/dev/shm; [ -d "$scratch" ] && [ -w "$scratch" ] || scratch=${TMPDIR:-/tmp}
 work=$(mktemp -d "$scratch/wp-bench.XXXXXX")
 emulator_pid=""
+wire_pid=""
+stop_wire_counter() {
+  if [ -n "$wire_pid" ]; then kill "$wire_pid" 2>/dev/null || true; wait "$wire_pid" 2>/dev/null || true; fi
+  wire_pid=""
+}
 cleanup() {
+  stop_wire_counter
   if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -54,14 +61,23 @@ store=(--store "$work/store.db" --master-key "$work/master.key")
 bench_host() { "$bin/wp_bench_host" "$1" --plugin "$plugin" "${store[@]}" "${@:2}"; }
 
 say "6. setup end to end through the plugin ABI ($runs runs, each a new application)"
+# Graph through a counting TLS proxy (bench/node/wire_counter.mjs): the emulator counts each request inside a
+# $batch under its own route too, the proxy counts what is on the wire.
+node "$root/bench/node/wire_counter.mjs" --target "$authority" --state-dir "$work/emulator" >"$work/wire.out" 2>"$work/wire.log" &
+wire_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/wire.out" ] && break; sleep 0.1; done
+wire=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).proxy)' "$(head -n 1 "$work/wire.out")")
+wire_counts() { control -X POST -H 'Content-Type: application/json' -d '{}' "$wire/_wire/counts"; }
 for run in $(seq 1 "$runs"); do
   reset_stats
+  wire_counts >/dev/null
   start=$(now_ns)
-  line=$(bench_host setup --instance "setup-$run" --tenant "$tenant" --authority "$authority" --ca-file "$ca_file" \
-    2>"$work/setup-$run.log") || { cat "$work/setup-$run.log" >&2; exit 1; }
+  line=$(bench_host setup --instance "setup-$run" --tenant "$tenant" --authority "$authority" --graph "$wire" \
+    --ca-file "$ca_file" 2>"$work/setup-$run.log") || { cat "$work/setup-$run.log" >&2; exit 1; }
   end=$(now_ns)
-  record "{\"bench\":\"setup\",\"run\":$run,\"process_ms\":$(( (end - start) / 1000000 )),\"result\":$line,\"stats\":$(stats)}"
+  record "{\"bench\":\"setup\",\"run\":$run,\"process_ms\":$(( (end - start) / 1000000 )),\"result\":$line,\"stats\":$(stats),\"wire\":$(wire_counts)}"
 done
+stop_wire_counter # acquire-credentials needs no Graph: the clones below never reach it
 
 say "Cloning setup-1's records for the benchmark instances (same app and certificate)"
 bench_host clone --from setup-1 --to cached >>"$results"
@@ -121,4 +137,5 @@ machine=$(node -e '
   console.log(JSON.stringify({ cpu: os.cpus()[0]?.model ?? "?", cores: os.cpus().length, kernel: os.release(),
     memory_gib: +(os.totalmem() / 2 ** 30).toFixed(1), load: os.loadavg().map((x) => +x.toFixed(2)) }));')
 record "{\"bench\":\"machine\",\"info\":$machine,\"openssl\":\"$(openssl version | tr -d '"')\",\"node\":\"$(node --version)\"}"
+[ -z "${WP_BENCH_KEEP_RESULTS:-}" ] || cp "$results" "$WP_BENCH_KEEP_RESULTS"
 node "$root/bench/node/report.mjs" "$results" "$report"

@@ -81,7 +81,19 @@ const setupProcessMs = summarize(setups.map((s) => s.process_ms));
 const polls = 'POST token device_code';
 const setupKinds = {};
 for (const s of setups) for (const [k, v] of Object.entries(s.stats.requests)) (setupKinds[k] ??= []).push(v);
-const setupTotals = summarize(setups.map((s) => Object.entries(s.stats.requests).filter(([k]) => k !== polls).reduce((n, [, v]) => n + v, 0)));
+const setupCounted = summarize(setups.map((s) => Object.entries(s.stats.requests).filter(([k]) => k !== polls).reduce((n, [, v]) => n + v, 0)));
+// On the wire: Graph as the counting proxy saw it (a $batch is one request), identity routes (no $batch)
+// as the emulator counted them.
+const identityRoute = (k) => !k.includes('/v1.0');
+const wireOf = (s) => {
+    const kinds = {};
+    for (const [k, v] of Object.entries(s.stats.requests)) if (identityRoute(k)) kinds[k] = v;
+    for (const [k, v] of Object.entries(s.wire?.requests ?? {})) kinds[k] = (kinds[k] ?? 0) + v;
+    return kinds;
+};
+const setupWireKinds = {};
+for (const s of setups) for (const [k, v] of Object.entries(wireOf(s))) (setupWireKinds[k] ??= []).push(v);
+const setupTotals = summarize(setups.map((s) => Object.entries(wireOf(s)).filter(([k]) => k !== polls).reduce((n, [, v]) => n + v, 0)));
 // 7. scale
 const scale = all('scale');
 const scaleAt = (t) => scale.filter((s) => s.threads === t);
@@ -114,7 +126,9 @@ for (const t of [1, 2, 8]) {
     const c = cachedAt(t);
     if (!c) continue;
     const target = t === 1 ? c.calls_per_cpu_s.median >= 5e6 : c.calls_per_s.median >= (cachedAt(1)?.calls_per_s.median ?? Infinity);
-    w(`| 2 | cached acquire, ${t} thread${t > 1 ? 's' : ''}: calls per wall-s (per CPU-s) | ${fmt(c.calls_per_s, '/s')} (${fmt(c.calls_per_cpu_s, '/CPU-s')}) | ${t === 1 && msalWarm ? fmt(msalWarm.calls_per_s, '/s') : ''} | ${t === 1 && msalWarm ? ratio(c.calls_per_s.median, msalWarm.calls_per_s.median) : ''} | ${t === 1 ? '≥ 5 M/s (per CPU-s)' : '≥ 1-thread figure (wall)'} | ${met(target)} |`);
+    // The load-independent form of "no contended lock": each thread's calls per CPU-second hold up.
+    const perCpu = t === 1 ? '' : ` (per CPU-s ${met(c.calls_per_cpu_s.median >= 0.9 * (cachedAt(1)?.calls_per_cpu_s.median ?? Infinity))})`;
+    w(`| 2 | cached acquire, ${t} thread${t > 1 ? 's' : ''}: calls per wall-s (per CPU-s) | ${fmt(c.calls_per_s, '/s')} (${fmt(c.calls_per_cpu_s, '/CPU-s')}) | ${t === 1 && msalWarm ? fmt(msalWarm.calls_per_s, '/s') : ''} | ${t === 1 && msalWarm ? ratio(c.calls_per_s.median, msalWarm.calls_per_s.median) : ''} | ${t === 1 ? '≥ 5 M/s (per CPU-s)' : '≥ 1-thread figure (wall)'} | ${met(target)}${perCpu} |`);
 }
 if (coldPs) {
     w(`| 3 | cold token (PS256, fresh assertion each): client CPU per token (÷ one RSA signature in the same run) | ${fmt(coldPs.cpu_ms_per_token, ' ms')} (${fmt(coldPs.cpu_vs_signature, '×')}) | ${msalCold ? fmt(msalCold.cpu_ms_per_token, ' ms') : ''} | ${msalCold ? `${ratio(msalCold.cpu_ms_per_token.median, coldPs.cpu_ms_per_token.median)} less CPU` : ''} | ≤ 0.25 ms, i.e. ≤ 1.2× a signature | ${met(coldPs.cpu_ms_per_token.median <= 0.25)} (ratio ${met(coldPs.cpu_vs_signature.median <= 1.2)}) |`);
@@ -220,12 +234,20 @@ if (setups.length) {
     w();
     w('`wp_bench_host setup`: `configure` with action `setup` through the plugin ABI (all four workloads, default');
     w('settings: RSA-2048 key, 12 application permissions), the same call host_stub makes, against the emulator');
-    w('with `--auto-approve 0 --replication-delay-ms 0`; the requests the emulator counted by route (device-code');
-    w(`polls, \`${polls}\`, listed but not in the total).`);
+    w('with `--auto-approve 0 --replication-delay-ms 0`; the HTTP requests sent, by kind (device-code polls,');
+    w(`\`${polls}\`, listed but not in the total).`);
     w();
-    w(`configure call ${fmt(setupMs, ' ms')} (whole process ${fmt(setupProcessMs, ' ms')}); requests without polls ${fmt(setupTotals)}.`);
+    w(`configure call ${fmt(setupMs, ' ms')} (whole process ${fmt(setupProcessMs, ' ms')}); HTTP requests on the wire without polls ${fmt(setupTotals)}`);
+    w(`(the emulator's own counts add up to ${fmt(setupCounted)}: it also counts each request inside a \`$batch\` under its own route).`);
+    w('Graph went through `bench/node/wire_counter.mjs`, a TLS-terminating proxy with the emulator\'s certificate that counts');
+    w('requests as sent (`graph_host` set to it); identity requests went to the emulator directly (a client assertion names');
+    w('the token endpoint\'s URL as its audience) and are counted by the emulator, where nothing is batched.');
     w();
-    w('| request | count per setup (median, min–max) |');
+    w('| request on the wire | count per setup (median, min–max) |');
+    w('|---|---|');
+    for (const [k, v] of Object.entries(setupWireKinds).sort()) w(`| \`${k}\` | ${fmt(summarize(v))} |`);
+    w();
+    w('| route as the emulator counted it | count per setup (median, min–max) |');
     w('|---|---|');
     for (const [k, v] of Object.entries(setupKinds).sort()) w(`| \`${k}\` | ${fmt(summarize(v))} |`);
     w();
@@ -235,7 +257,9 @@ if (scale.length) {
     w();
     w('`wp_bench_host scale` (one process per run): a warm-up instance pays the one-time costs, then the instances');
     w('are created (each `create` reads nothing) and each gets one token on 1 or 2 threads; the first acquire of an');
-    w('instance loads its record and key from the store and opens its own connection. RSS from /proc/self/statm.');
+    w('instance loads its record and key from the store, signs an assertion and sends the request. The instances');
+    w('share one transport (`PocoHttpTransport::shared`: one TLS context, one pool of keep-alive connections).');
+    w('RSS from /proc/self/statm.');
     w('The instances are clones of one setup (same application and certificate, own names, own sealed secrets).');
     w();
     w('| threads | seconds for all | ms per token (wall) | client CPU ms per token | RSS per instance created | RSS per instance with token |');
