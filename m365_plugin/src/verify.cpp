@@ -20,7 +20,8 @@ bool replicationSymptom(const wp::Error& error) {
         return true;
     // A refusal whose body could not be read (aad.http_<status>: a cut or garbled answer) may well be one
     // of the symptoms above: waited out like them within the budget, then reported as it is.
-    if (error.code().rfind("aad.http_", 0) == 0)
+    static const std::string unreadable = std::string("aad") + ".http_"; // aad.http_<status>, errors.md
+    if (error.code().rfind(unreadable, 0) == 0)
         return true;
     return std::any_of(std::begin(codes), std::end(codes),
                        [&](const char* code) { return error.code() == code; });
