@@ -162,6 +162,20 @@ TEST_SUITE("verify") {
         CHECK(f.fakeCall.totalWaitedMs() <= 250 + 500);
     }
 
+    TEST_CASE("verification waits out a refusal whose body could not be read, like replication") {
+        Fixture f;
+        auto transport = std::make_shared<m365test::ScriptedTransport>();
+        HttpResponse garbled;
+        garbled.status = 401;
+        garbled.body = "{\"error\":{\"code\":\"Injected\",\"message\":<malformed"; // cut or garbled
+        transport->enqueue(garbled);
+        transport->enqueue(tokenAnswer(R"("Files.Read.All")"));
+        auto client = verifyClient(transport);
+        verifyCredential(client, {{"graph", "https://graph.microsoft.com/.default", {"Files.Read.All"}}},
+                         std::chrono::seconds(60), f.progress);
+        CHECK(transport->requestCount() == 2);
+    }
+
     TEST_CASE("verification stops at its budget and names what is missing") {
         Fixture f;
         auto transport = std::make_shared<m365test::ScriptedTransport>();
