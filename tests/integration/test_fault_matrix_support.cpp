@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <iostream>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -187,6 +188,15 @@ std::string inconsistency(const wptest::EmulatorProcess& emulator, m365it::StubH
 
 namespace {
 
+/// WP_FAULT_MATRIX_TRACE=1: one line per action run on stderr (what was armed, outcome, time).
+void trace(const std::string& line) {
+    static std::mutex mutex;
+    if (std::getenv("WP_FAULT_MATRIX_TRACE") == nullptr)
+        return;
+    std::lock_guard<std::mutex> lock(mutex);
+    std::cerr << "fault matrix: " << line << "\n";
+}
+
 std::string errorCodeOf(const m365it::HostRun& run) {
     try {
         return run.errorCode();
@@ -208,13 +218,8 @@ Cell ActionWorker::run(std::size_t fault, const std::vector<std::size_t>& steps)
         _emulator.addFault(faultRule(_steps[step], faults()[fault]));
     const auto started = std::chrono::steady_clock::now();
     auto result = act(host, faults()[fault]);
-    if (std::getenv("WP_FAULT_MATRIX_TRACE") != nullptr)
-        MESSAGE(faults()[fault].name << " at " << steps.size() << " step(s): exit " << result.exitCode
-                                     << " after "
-                                     << std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::steady_clock::now() - started)
-                                            .count()
-                                     << " ms");
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     const auto remaining = remainingFaults(_emulator);
     _emulator.clearFaults();
 
@@ -238,10 +243,10 @@ Cell ActionWorker::run(std::size_t fault, const std::vector<std::size_t>& steps)
         cell.outcome = kNotMet;
         cell.detail = "no request met " + remaining.dump();
     }
-    if (std::getenv("WP_FAULT_MATRIX_TRACE") != nullptr && cell.outcome != kAbsorbed)
-        MESSAGE("  " << cell.outcome << ": " << cell.detail.substr(0, 300));
-    if (cell.outcome == kMess)
-        cell.detail += "\n" + result.err.substr(result.err.size() > 4000 ? result.err.size() - 4000 : 0);
+    trace(faults()[fault].name + " at " + std::to_string(steps.size()) + " step(s): " + cell.outcome +
+          " after " + std::to_string(elapsed.count()) + " ms " + cell.detail.substr(0, 300));
+    if (cell.outcome != kAbsorbed)
+        cell.log = result.err.substr(result.err.size() > 4000 ? result.err.size() - 4000 : 0);
     return cell;
 }
 
@@ -281,7 +286,7 @@ std::vector<Cell> runMatrix(const std::vector<Step>& steps, std::set<std::size_t
                     };
                     if (together.size() > 1 && worker->run(fault, together).outcome == kAbsorbed) {
                         for (auto step : together)
-                            column.push_back({step, fault, kAbsorbed, {}});
+                            column.push_back({step, fault, kAbsorbed, {}, {}});
                     } else {
                         for (auto step : together)
                             runAlone(step);
@@ -396,6 +401,7 @@ void checkAndDocument(const std::string& section, const std::vector<Step>& steps
         CAPTURE(steps[cell.step].name);
         CAPTURE(faults()[cell.fault].name);
         CAPTURE(cell.detail);
+        CAPTURE(cell.log);
         CHECK((cell.outcome == kAbsorbed || cell.outcome == kCleanFailure));
     }
     const char* update = std::getenv("WP_UPDATE_RELIABILITY_DOC");

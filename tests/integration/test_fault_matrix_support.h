@@ -9,6 +9,7 @@
 // its steps at once (each fault hits the first request of its step); when that run is absorbed and every
 // fault was consumed, every cell of the column is absorbed. Otherwise each cell of the column runs alone.
 // A fault that no request met marks its cell "fault not met" (a broken step pattern), which fails.
+// WP_FAULT_MATRIX_TRACE=1 prints one line per action run (armed steps, outcome, time) on stderr.
 #pragma once
 
 #include "stub_host.h"
@@ -51,6 +52,7 @@ struct Cell {
     std::size_t fault = 0;
     std::string outcome; ///< kAbsorbed, kCleanFailure or kMess
     std::string detail;  ///< the error code of a failure, or what was left behind
+    std::string log;     ///< the end of the host's stderr when the action was not absorbed (not rendered)
 };
 
 /// The fault rule for one cell: the step's match, the fault's kind, count 1.
