@@ -24,9 +24,10 @@ const std::vector<Fault>& faults() {
         {"500", {{"kind", "status"}, {"status", 500}}},
         {"503", {{"kind", "status"}, {"status", 503}}},
         {"delay 1 s", {{"kind", "delay"}, {"delay_ms", 1000}}}, // within the read timeout (60 s)
-        // The answer comes 1.5 s after the request, the host gives up waiting after 1 s: the service still
-        // carries the request out (the emulator sleeps, then handles it) after the client timed out.
-        {"delay 1.5 s, read timeout 1 s", {{"kind", "delay"}, {"delay_ms", 1500}}, true},
+        // The answer comes 3 s after the request, the host gives up waiting after 2 s: the service still
+        // carries the request out (the emulator sleeps, then handles it) after the client timed out. The
+        // margins (1 s either way) keep a loaded machine from turning an ordinary request into a timeout.
+        {"delay 3 s, read timeout 2 s", {{"kind", "delay"}, {"delay_ms", 3000}}, true},
         {"connection reset", {{"kind", "reset"}}},
         {"malformed JSON", {{"kind", "malformed"}}},
         {"truncated body", {{"kind", "truncate"}}},

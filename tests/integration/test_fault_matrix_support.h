@@ -33,7 +33,7 @@ struct Fault {
 /// The columns: 429 + Retry-After, 500, 503, a delay within the timeout, a delay beyond the read timeout,
 /// a reset connection, a malformed and a truncated body.
 const std::vector<Fault>& faults();
-inline constexpr int kShortTimeoutSeconds = 1;
+inline constexpr int kShortTimeoutSeconds = 2;
 
 struct Step {
     std::string name;
