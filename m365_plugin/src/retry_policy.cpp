@@ -72,7 +72,13 @@ bool isTransientHttpStatus(int status) {
 /// application" is the replication symptom; "Permission being assigned already exists" shares the code
 /// but is final.
 bool isBadReferenceRequest(const ServiceError& error) {
-    return error.httpStatus() == 400 && error.code() == "graph.Request_BadRequest" &&
+    if (error.httpStatus() != 400)
+        return false;
+    // A 400 whose body could not be read (graph.http_400: cut or garbled) may be that symptom too: it
+    // counts as replication, so only a step that just created the object waits it out (bounded).
+    if (error.code() == std::string("graph") + ".http_400")
+        return true;
+    return error.code() == "graph.Request_BadRequest" &&
            Poco::toLower(std::string(error.what())).find("already exists") == std::string::npos;
 }
 

@@ -120,6 +120,12 @@ TEST_SUITE("retry policy") {
         CHECK(kindOf(graphAnswer(409, "Request_MultipleObjectsWithSameKeyValue")) ==
               named(FailureKind::Permanent));
         CHECK(kindOf(graphAnswer(400, "invalidRequest")) == named(FailureKind::Permanent));
+        // A cut or garbled 400 may hide the bad-reference replication symptom; other unreadable
+        // refusals keep the meaning of their status.
+        CHECK(kindOf(graphError(jsonResponse(400, "{\"error\":{\"code\":<cut"), "x")) ==
+              named(FailureKind::Replication));
+        CHECK(kindOf(graphError(jsonResponse(403, "<html>denied</html>"), "x")) ==
+              named(FailureKind::NeedsPerson));
         CHECK(kindOf(graphAnswer(401, "InvalidAuthenticationToken")) == named(FailureKind::NeedsPerson));
         CHECK(kindOf(wp::Error(WP_E_UNAVAILABLE, "graph.malformed_response", "t")) ==
               named(FailureKind::Transient));
