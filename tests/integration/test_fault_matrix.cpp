@@ -99,7 +99,7 @@ TEST_CASE("fault matrix - every step of setup absorbs each fault or fails cleanl
 TEST_CASE("fault matrix - acquire-credentials absorbs each fault") {
     std::vector<std::string> failures;
     auto cells = runMatrix(
-        AcquireWorker::acquireSteps(), {}, 1, [] { return std::make_unique<AcquireWorker>(); }, failures);
+        AcquireWorker::acquireSteps(), {}, 2, [] { return std::make_unique<AcquireWorker>(); }, failures);
     checkAndDocument("acquire", AcquireWorker::acquireSteps(), cells, failures,
                      renderTable("acquire", AcquireWorker::acquireSteps(), cells));
 }
