@@ -164,18 +164,8 @@ DeviceAuthorization DeviceCodeFlow::requestCode(const wp::Call& call, const std:
     // unreadable only expires unused. So every transient failure (throttling, 5xx, a lost connection, a
     // truncated or malformed answer) is simply asked again, paced and bounded by the retry policy.
     codeRequest.idempotent = true;
-    Retrier retrier(&call, _settings.codeRequestBudget);
-    for (;;) {
-        try {
-            return requestCodeOnce(call, codeRequest);
-        } catch (const wp::Error& e) {
-            if (classifyFailure(e).kind != FailureKind::Transient)
-                throw;
-            const auto* service = dynamic_cast<const ServiceError*>(&e);
-            if (!retrier.pause(service != nullptr ? service->retryAfter() : std::nullopt))
-                throw;
-        }
-    }
+    return repeatWhileTransient(&call, _settings.codeRequestBudget,
+                                [&] { return requestCodeOnce(call, codeRequest); });
 }
 
 DeviceAuthorization DeviceCodeFlow::requestCodeOnce(const wp::Call& call, const HttpRequest& request) const {

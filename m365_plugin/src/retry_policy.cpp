@@ -131,6 +131,11 @@ FailureClass classifyFailure(const wp::Error& error) {
     return {FailureKind::Permanent, error.status()};
 }
 
+std::optional<std::chrono::milliseconds> retryAfterOf(const wp::Error& error) {
+    const auto* service = dynamic_cast<const ServiceError*>(&error);
+    return service != nullptr ? service->retryAfter() : std::nullopt;
+}
+
 bool outcomeUnknown(const wp::Error& error) {
     if (classifyFailure(error).kind != FailureKind::Transient)
         return false; // the service answered with a refusal: nothing happened

@@ -89,4 +89,23 @@ private:
     double _unit; ///< the jitter draw for the next backoff
 };
 
+/// The Retry-After a service sent with this failure (ServiceError), if any.
+std::optional<std::chrono::milliseconds> retryAfterOf(const wp::Error& error);
+
+/// Runs attempt() until it succeeds, fails with a failure that is not transient, or the budget is spent,
+/// pausing as a Retrier decides. Only for requests that change nothing on the server (a token or a
+/// device code), which are always safe to send again.
+template <class Attempt>
+auto repeatWhileTransient(const wp::Call* call, std::chrono::milliseconds budget, Attempt&& attempt) {
+    Retrier retrier(call, budget);
+    for (;;) {
+        try {
+            return attempt();
+        } catch (const wp::Error& e) {
+            if (classifyFailure(e).kind != FailureKind::Transient || !retrier.pause(retryAfterOf(e)))
+                throw;
+        }
+    }
+}
+
 } // namespace m365

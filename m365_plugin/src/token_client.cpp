@@ -116,20 +116,8 @@ ConfidentialClient::ConfidentialClient(std::shared_ptr<HttpTransport> transport,
 }
 
 AccessToken ConfidentialClient::acquire(std::string_view scope, const wp::Call* call) const {
-    Retrier retrier(call, kTokenRetryBudget);
-    for (;;) {
-        try {
-            return acquireOnce(scope, call);
-        } catch (const wp::Error& e) {
-            // A token request changes nothing on the server: any transient failure may be repeated, with
-            // a new assertion (each carries its own jti).
-            if (classifyFailure(e).kind != FailureKind::Transient)
-                throw;
-            const auto* service = dynamic_cast<const ServiceError*>(&e);
-            if (!retrier.pause(service != nullptr ? service->retryAfter() : std::nullopt))
-                throw;
-        }
-    }
+    // A token request changes nothing on the server: it is repeated with a new assertion (its own jti).
+    return repeatWhileTransient(call, kTokenRetryBudget, [&] { return acquireOnce(scope, call); });
 }
 
 AccessToken ConfidentialClient::acquireOnce(std::string_view scope, const wp::Call* call) const {
